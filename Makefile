@@ -1,0 +1,40 @@
+# The two commands of the README: `make demo` and `make test`. Everything else supports them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: demo test lint site serve install clean
+
+# The virtual environment, reinstalled whenever the declared dependencies change.
+$(STAMP): pyproject.toml package.json package-lock.json
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	npm ci --silent --no-audit --no-fund
+	touch $(STAMP)
+
+install: $(STAMP)
+
+site: $(STAMP)
+	$(BIN)/mkdocs build --strict --site-dir site
+
+serve: $(STAMP)
+	$(BIN)/mkdocs serve
+
+demo: $(STAMP)
+	$(BIN)/mentorship validate
+	$(BIN)/mkdocs build --strict --site-dir site
+	@echo
+	@echo "The site is in site/. Open it with:  $(BIN)/python -m http.server -d site 8000"
+	@echo "then browse http://localhost:8000/   (or run 'make serve' for live reload)."
+
+lint: $(STAMP)
+	$(BIN)/ruff check scripts tests benchmarks
+	$(BIN)/ruff format --check scripts tests benchmarks
+
+test: $(STAMP) lint
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf site .ledger .invites .pytest_cache

@@ -1,0 +1,198 @@
+"""Configuration: the `[tool.mentorship]` table of pyproject.toml, as typed dataclasses.
+
+Secrets never live here; Google credentials come from Application Default Credentials.
+Each stage owns one sub-table; unknown keys are reported so a typo never passes silently.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from .errors import ConfigError
+
+QUESTION_FIELDS = (
+    "timestamp",
+    "name",
+    "email",
+    "program",
+    "year",
+    "industries",
+    "topics",
+    "goals",
+    "preferred_mentor",
+    "timezone",
+    "availability",
+    "languages",
+    "meeting_format",
+    "consent",
+)
+
+
+@dataclass(frozen=True)
+class FormConfig:
+    """The Google Form students use; `mentor_entry` is the prefill id of the mentor question."""
+
+    url: str = ""
+    mentor_entry: str = ""
+
+
+@dataclass(frozen=True)
+class MatchingConfig:
+    """Weights and hard rules of matching (see `mentorship.matching`)."""
+
+    industry: float = 3.0
+    topic: float = 2.0
+    program: float = 1.0
+    language: float = 1.0
+    availability: float = 2.0
+    meeting_format: float = 1.0
+    preferred: float = 10.0
+    min_score: float = 1.0
+    max_profile_age_days: int = 400
+
+
+@dataclass(frozen=True)
+class ScheduleConfig:
+    """How first sessions are scheduled (see `mentorship.scheduling`)."""
+
+    lead_hours: int = 48
+    horizon_days: int = 21
+    grid_minutes: int = 30
+    session_minutes: int = 45
+
+
+@dataclass(frozen=True)
+class CalendarConfig:
+    """The program's Google Calendar and who sends invites."""
+
+    calendar_id: str = "primary"
+    delegate: str = ""
+    coordinator_email: str = ""
+    site_url: str = ""
+
+
+@dataclass(frozen=True)
+class Config:
+    """The whole `[tool.mentorship]` table, resolved against the project root."""
+
+    root: Path
+    backend: str = "local"
+    local_dir: str = ".ledger"
+    invites_dir: str = ".invites"
+    spreadsheet_key: str = ""
+    responses_worksheet: str = "Form Responses 1"
+    mentors_dir: str = "mentors"
+    # "auto": new matches go straight to invites; "manual": staff approve each in the sheet.
+    approval: str = "auto"
+    form: FormConfig = field(default_factory=FormConfig)
+    questions: dict[str, str] = field(default_factory=dict)
+    matching: MatchingConfig = field(default_factory=MatchingConfig)
+    schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
+    calendar: CalendarConfig = field(default_factory=CalendarConfig)
+
+    @property
+    def local_path(self) -> Path:
+        """The folder of the local ledger's CSV files."""
+        return self.root / self.local_dir
+
+    @property
+    def invites_path(self) -> Path:
+        """The folder of the local backend's .ics invites."""
+        return self.root / self.invites_dir
+
+    @property
+    def mentors_path(self) -> Path:
+        """The folder of mentor profiles."""
+        return self.root / self.mentors_dir
+
+
+T = TypeVar("T")
+
+
+def _build(cls: type[T], table: Any, where: str) -> T:
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where} must be a table, not {type(table).__name__}.")
+    known = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    unknown = sorted(set(table) - set(known))
+    if unknown:
+        raise ConfigError(
+            f"{where}: unknown key(s) {', '.join(unknown)}; known keys are {', '.join(sorted(known))}."
+        )
+    values: dict[str, Any] = {}
+    for name, value in table.items():
+        default = known[name].default
+        if default is not dataclasses.MISSING and default is not None:
+            expected = type(default)
+            if expected is float and isinstance(value, int) and not isinstance(value, bool):
+                value = float(value)
+            if not isinstance(value, expected) or isinstance(value, bool) != isinstance(
+                default, bool
+            ):
+                raise ConfigError(f"{where}.{name} must be a {expected.__name__}, not {value!r}.")
+        values[name] = value
+    return cls(**values)
+
+
+def parse_config(table: dict[str, Any], root: Path) -> Config:
+    """Build a Config from the `[tool.mentorship]` table (a dict), checking every key."""
+    table = dict(table)
+    where = "[tool.mentorship]"
+    form = _build(FormConfig, table.pop("form", {}), f"{where}.form")
+    matching = _build(MatchingConfig, table.pop("matching", {}), f"{where}.matching")
+    schedule = _build(ScheduleConfig, table.pop("schedule", {}), f"{where}.schedule")
+    calendar = _build(CalendarConfig, table.pop("calendar", {}), f"{where}.calendar")
+    questions = table.pop("questions", {})
+    if not isinstance(questions, dict) or not all(isinstance(v, str) for v in questions.values()):
+        raise ConfigError(f"{where}.questions must map field names to question titles (strings).")
+    unknown_q = sorted(set(questions) - set(QUESTION_FIELDS))
+    if unknown_q:
+        raise ConfigError(
+            f"{where}.questions: unknown field(s) {', '.join(unknown_q)}; "
+            f"known fields are {', '.join(QUESTION_FIELDS)}."
+        )
+    base = _build(Config, {"root": root, **table}, where) if "root" not in table else None
+    if base is None:
+        raise ConfigError(f"{where}: 'root' is not a setting.")
+    if base.backend not in ("local", "google"):
+        raise ConfigError(f'{where}.backend must be "local" or "google", not {base.backend!r}.')
+    if base.approval not in ("auto", "manual"):
+        raise ConfigError(f'{where}.approval must be "auto" or "manual", not {base.approval!r}.')
+    return dataclasses.replace(
+        base,
+        form=form,
+        questions=questions,
+        matching=matching,
+        schedule=schedule,
+        calendar=calendar,
+    )
+
+
+def find_root(start: Path) -> Path:
+    """The nearest folder at or above `start` holding a pyproject.toml."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / "pyproject.toml").is_file():
+            return folder
+    raise ConfigError(
+        f"No pyproject.toml found in {start} or above; run the command inside the repository."
+    )
+
+
+def load_config(root: Path | None = None) -> Config:
+    """Read `[tool.mentorship]` from `root/pyproject.toml` (root: found from the working dir)."""
+    root = find_root(Path.cwd()) if root is None else root.resolve()
+    path = root / "pyproject.toml"
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path} does not exist.") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path} is not valid TOML: {exc}.") from None
+    table = data.get("tool", {}).get("mentorship")
+    if table is None:
+        raise ConfigError(f"{path} has no [tool.mentorship] table; copy it from the README.")
+    return parse_config(table, root)

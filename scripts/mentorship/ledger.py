@@ -1,0 +1,198 @@
+"""The ledger: the program's tabs in the intake spreadsheet, as plain tables.
+
+Stages read the tabs once (`Spreadsheet.read`), change them through `Table`, and hand the
+collected `WriteBatch` back in one `Spreadsheet.write`, so a run costs a fixed number of API
+calls however many rows it touches. Rows are addressed by their 1-based sheet row number and
+columns by header name, so staff may reorder or add columns without breaking anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+REQUESTS = "Requests"
+MATCHES = "Matches"
+
+# Lists (industries, topics, ...) are stored in one cell joined with this separator.
+LIST_SEPARATOR = "; "
+
+REQUEST_COLUMNS: tuple[str, ...] = (
+    "request_id",
+    "response_row",
+    "submitted_at",
+    "status",
+    "reason",
+    "name",
+    "email",
+    "program",
+    "year",
+    "industries",
+    "topics",
+    "goals",
+    "preferred_mentor",
+    "timezone",
+    "availability",
+    "languages",
+    "meeting_formats",
+    "updated_at",
+)
+
+MATCH_COLUMNS: tuple[str, ...] = (
+    "match_id",
+    "request_id",
+    "mentor",
+    "score",
+    "reasons",
+    "status",
+    "note",
+    "created_at",
+    "event_id",
+    "event_start",
+    "invited_at",
+    "updated_at",
+)
+
+
+class RequestStatus:
+    """Values of the Requests tab's `status` column (staff may set `withdrawn` by hand)."""
+
+    NEW = "new"
+    INVALID = "invalid"
+    SUPERSEDED = "superseded"
+    WAITING = "waiting"
+    MATCHED = "matched"
+    WITHDRAWN = "withdrawn"
+    ALL = (NEW, INVALID, SUPERSEDED, WAITING, MATCHED, WITHDRAWN)
+
+
+class MatchStatus:
+    """Values of the Matches tab's `status` column.
+
+    `proposed` waits for staff (manual approval); `approved` goes to invites; `invited` has an
+    event; `no_time` found no common slot yet; staff set `cancelled` (the next run cancels the
+    event) or `closed` (mentoring ended, capacity freed).
+    """
+
+    PROPOSED = "proposed"
+    APPROVED = "approved"
+    INVITED = "invited"
+    NO_TIME = "no_time"
+    CANCELLED = "cancelled"
+    CLOSED = "closed"
+    ALL = (PROPOSED, APPROVED, INVITED, NO_TIME, CANCELLED, CLOSED)
+    # Matches that hold one of the mentor's places.
+    ACTIVE = (PROPOSED, APPROVED, INVITED, NO_TIME)
+
+
+@dataclass
+class WriteBatch:
+    """Every change one stage makes, sent to the spreadsheet in one go.
+
+    `new_tabs` are created first with their header row; `updates` set single cells
+    (tab, 1-based row, 1-based column, value); `appends` add whole rows after a tab's last row.
+    All values are written RAW (never parsed as formulas).
+    """
+
+    new_tabs: dict[str, list[str]] = field(default_factory=dict)
+    updates: list[tuple[str, int, int, str]] = field(default_factory=list)
+    appends: dict[str, list[list[str]]] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.new_tabs or self.updates or any(self.appends.values()))
+
+
+class Spreadsheet(Protocol):
+    """A spreadsheet of worksheets (Google Sheets via gspread, or CSV files in a folder)."""
+
+    def read(self, titles: Sequence[str]) -> dict[str, list[list[str]] | None]:
+        """All values of each named worksheet (header row first), None where it does not exist."""
+        ...
+
+    def write(self, batch: WriteBatch) -> None:
+        """Apply a batch of changes (RAW values)."""
+        ...
+
+
+@dataclass
+class Record:
+    """One data row of a Table: its 1-based sheet row and its cells by column name."""
+
+    row: int
+    values: dict[str, str]
+
+    def __getitem__(self, column: str) -> str:
+        return self.values.get(column, "")
+
+
+class Table:
+    """A ledger tab in memory: reads by column name, records each change for the WriteBatch."""
+
+    def __init__(self, title: str, columns: Sequence[str], values: list[list[str]] | None):
+        self.title = title
+        self.is_new = values is None or not values
+        header = [] if self.is_new else [str(c).strip() for c in values[0]]  # type: ignore[index]
+        # Columns staff deleted are put back at the end; extra columns staff added are kept.
+        self.missing = [c for c in columns if c not in header]
+        self.header = header + self.missing
+        self.index = {name: i for i, name in enumerate(self.header) if name}
+        self.records: list[Record] = []
+        for offset, raw in enumerate([] if self.is_new else values[1:]):  # type: ignore[index]
+            cells = [str(c) for c in raw] + [""] * (len(self.header) - len(raw))
+            record = Record(offset + 2, {n: cells[i] for n, i in self.index.items()})
+            if any(v.strip() for v in record.values.values()):
+                self.records.append(record)
+        self._next_row = 2 + (0 if self.is_new else len(values) - 1)  # type: ignore[arg-type]
+        self._updates: dict[tuple[int, int], str] = {}
+        self._appends: list[list[str]] = []
+
+    def __iter__(self) -> Iterator[Record]:
+        return iter(self.records)
+
+    def by(self, column: str) -> dict[str, Record]:
+        """The records keyed by a column's value (the last one wins for repeats)."""
+        return {r[column]: r for r in self.records if r[column]}
+
+    def set(self, record: Record, column: str, value: str) -> None:
+        """Change one cell, if it differs."""
+        if record.values.get(column, "") == value:
+            return
+        record.values[column] = value
+        self._updates[(record.row, self.index[column] + 1)] = value
+
+    def append(self, values: Mapping[str, str]) -> Record:
+        """Add a row at the end."""
+        unknown = set(values) - set(self.index)
+        if unknown:
+            raise KeyError(f"{self.title} has no column(s) {sorted(unknown)}")
+        record = Record(self._next_row, {n: values.get(n, "") for n in self.index})
+        self._next_row += 1
+        self.records.append(record)
+        self._appends.append([record.values.get(n, "") for n in self.header])
+        return record
+
+    def collect(self, batch: WriteBatch) -> None:
+        """Add this table's pending changes to `batch`."""
+        if self.is_new:
+            batch.new_tabs[self.title] = list(self.header)
+        elif self.missing:
+            first = len(self.header) - len(self.missing)
+            for i, name in enumerate(self.missing):
+                batch.updates.append((self.title, 1, first + i + 1, name))
+        for (row, col), value in sorted(self._updates.items()):
+            batch.updates.append((self.title, row, col, value))
+        if self._appends:
+            batch.appends.setdefault(self.title, []).extend(self._appends)
+        self._updates.clear()
+        self._appends = []
+
+
+def split_list(cell: str) -> list[str]:
+    """A list stored in one cell, back as a list."""
+    return [item.strip() for item in cell.split(LIST_SEPARATOR.strip()) if item.strip()]
+
+
+def join_list(items: Sequence[str]) -> str:
+    """A list as one cell."""
+    return LIST_SEPARATOR.join(items)
