@@ -8,16 +8,102 @@ the filesystem take them from the validation context, so the models stay pure.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import functools
 import re
+import zoneinfo
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 BIO_MAX_CHARS = 2000
+PHOTO_MAX_BYTES = 1_000_000
+PHOTO_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+EMAIL_RE = re.compile(
+    r"^[^@\s<>()\[\],;:\"]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}$"
+)
+TZ_LIST_URL = "https://en.wikipedia.org/wiki/List_of_tz_database_time_zones"
 
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+
+
+def problem(message: str) -> PydanticCustomError:
+    """A validation error whose message is shown to the mentor as written."""
+    return PydanticCustomError("profile", "{reason}", {"reason": message})
+
+
+# --- Checks that need the outside world read it from the validation context -------------------
+# `Mentor.model_validate(data, context={"taxonomy": ..., "today": ..., "photos_dir": ...})`;
+# without a context (e.g. a tool re-reading published data) those checks are skipped.
+
+
+def _context(info: ValidationInfo, key: str) -> Any:
+    return (info.context or {}).get(key)
+
+
+def _in_taxonomy(kind: str, noun: str) -> Any:
+    def check(value: str, info: ValidationInfo) -> str:
+        taxonomy = _context(info, "taxonomy")
+        if taxonomy is None or value in getattr(taxonomy, kind):
+            return value
+        hint = taxonomy.suggest(kind, value)
+        if hint:
+            raise problem(
+                f"{value!r} is not a known {noun}; did you mean {hint!r}? (see {taxonomy.path})"
+            )
+        raise problem(
+            f"{value!r} is not a known {noun}; use one listed under '{kind}' in {taxonomy.path} "
+            "(or propose a new one there in your pull request)"
+        )
+
+    return AfterValidator(check)
+
+
+@functools.cache
+def _timezones() -> frozenset[str]:
+    # Legacy aliases ("US/Eastern", "EST5EDT") are valid but not what people should pick.
+    return frozenset(
+        z
+        for z in zoneinfo.available_timezones()
+        if "/" in z and not z.startswith(("Etc/", "SystemV/", "US/"))
+    ) | {"UTC"}
+
+
+def suggest_timezone(value: str) -> str | None:
+    """The IANA timezone the user most likely meant ('lisbon' -> 'Europe/Lisbon'), or None."""
+    zones = _timezones()
+    wanted = value.strip().replace(" ", "_").casefold()
+    by_fold = {z.casefold(): z for z in zones}
+    if wanted in by_fold:
+        return by_fold[wanted]
+    cities = [z for z in zones if z.rsplit("/", 1)[-1].casefold() == wanted.rsplit("/", 1)[-1]]
+    if len(cities) >= 1:
+        return sorted(cities)[0]
+    close = difflib.get_close_matches(wanted, list(by_fold), n=1, cutoff=0.75)
+    return by_fold[close[0]] if close else None
+
+
+def _photo_kind(head: bytes) -> str | None:
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpg"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "webp"
+    return None
 
 
 class Weekday(StrEnum):
@@ -48,7 +134,7 @@ class MeetingFormat(StrEnum):
 class Window(BaseModel):
     """A weekly availability window in the mentor's own timezone, e.g. Tuesday 18:00-20:00."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     day: Weekday
     start: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="24-hour HH:MM")
@@ -68,6 +154,18 @@ class Window(BaseModel):
         h, m = self.end.split(":")
         return int(h) * 60 + int(m)
 
+    @model_validator(mode="after")
+    def _ends_after_start(self) -> Window:
+        if self.end_minutes > 1440:
+            raise problem(f"end {self.end} is past midnight; the latest end is 24:00")
+        if self.end_minutes <= self.start_minutes:
+            raise problem(
+                f"this window ends ({self.end}) before it starts ({self.start}); "
+                "make the end later than the start (a window past midnight is two windows, "
+                "one ending at 24:00 and one starting at 00:00 the next day)"
+            )
+        return self
+
 
 class Link(BaseModel):
     """A public link shown on the mentor's page (https only)."""
@@ -81,7 +179,10 @@ class Link(BaseModel):
     @classmethod
     def _https_only(cls, value: str) -> str:
         if not re.match(r"^https://[^\s/$.?#][^\s]*$", value):
-            raise ValueError("must be an https:// address")
+            raise problem(
+                f"{value!r} is not an https:// address; links must start with https:// "
+                "(copy the address from your browser's address bar)"
+            )
         return value
 
 
@@ -99,11 +200,15 @@ class Profile(BaseModel):
     program: ShortText = Field(description="Degree and programme, e.g. 'BSc Computer Science'")
     title: ShortText = Field(description="Current job title")
     employer: ShortText
-    industry: ShortText = Field(description="One industry from mentors/taxonomy.yml")
-    topics: list[ShortText] = Field(min_length=1, description="Topics from mentors/taxonomy.yml")
+    industry: Annotated[ShortText, _in_taxonomy("industries", "industry")] = Field(
+        description="One industry from mentors/taxonomy.yml"
+    )
+    topics: list[Annotated[ShortText, _in_taxonomy("topics", "topic")]] = Field(
+        min_length=1, description="Topics from mentors/taxonomy.yml"
+    )
     location: ShortText = Field(description="City and country, e.g. 'Lisbon, Portugal'")
     timezone: ShortText = Field(description="IANA timezone, e.g. 'Europe/Lisbon'")
-    languages: list[ShortText] = Field(
+    languages: list[Annotated[ShortText, _in_taxonomy("languages", "language")]] = Field(
         min_length=1, description="Languages from mentors/taxonomy.yml"
     )
     meeting_formats: list[MeetingFormat] = Field(min_length=1)
@@ -122,6 +227,96 @@ class Profile(BaseModel):
     email: Annotated[str, StringConstraints(strip_whitespace=True, max_length=254)] = Field(
         description="Private: used only for calendar invites, never published"
     )
+
+    @field_validator("name")
+    @classmethod
+    def _not_placeholder(cls, value: str) -> str:
+        if value.startswith("<") or value.endswith(">"):
+            raise problem(
+                f"replace the placeholder {value!r} with your name as students should see it"
+            )
+        return value
+
+    @field_validator("email")
+    @classmethod
+    def _email_looks_valid(cls, value: str) -> str:
+        if value.startswith("<") or value.endswith(">"):
+            raise problem(
+                f"replace the placeholder {value!r} with the email address where you want "
+                "calendar invites (it stays private)"
+            )
+        if not EMAIL_RE.match(value):
+            raise problem(
+                f"{value!r} does not look like an email address; write it like name@example.org"
+            )
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        if value in _timezones():
+            return value
+        hint = suggest_timezone(value)
+        advice = f"did you mean {hint!r}?" if hint else f"pick yours from {TZ_LIST_URL}"
+        raise problem(f"{value!r} is not an IANA timezone (written like 'Europe/Lisbon'); {advice}")
+
+    @field_validator("photo")
+    @classmethod
+    def _photo_file(cls, value: str, info: ValidationInfo) -> str:
+        if not value:
+            return value
+        if "/" in value or "\\" in value or value.startswith("."):
+            raise problem(
+                f"write just the photo's file name, like 'ana-lima.png', not {value!r}; "
+                "the file goes in mentors/photos/"
+            )
+        if not value.lower().endswith(PHOTO_SUFFIXES):
+            raise problem(f"{value!r} must be a .png, .jpg or .webp file")
+        photos_dir: Path | None = _context(info, "photos_dir")
+        if photos_dir is None:
+            return value
+        path = photos_dir / value
+        try:
+            size = path.stat().st_size
+            with path.open("rb") as f:
+                head = f.read(16)
+        except OSError:
+            raise problem(
+                f"there is no file mentors/photos/{value}; add the photo to mentors/photos/ "
+                "in the same pull request, or leave photo empty for an initials avatar"
+            ) from None
+        if size > PHOTO_MAX_BYTES:
+            raise problem(
+                f"mentors/photos/{value} is {size / 1_000_000:.1f} MB; the limit is 1 MB "
+                "(a 400x400 pixel photo is plenty)"
+            )
+        if _photo_kind(head) is None:
+            raise problem(
+                f"mentors/photos/{value} is not a PNG, JPEG or WebP image (whatever its name "
+                "says); export it again as one of those"
+            )
+        return value
+
+    @field_validator("graduation_year")
+    @classmethod
+    def _graduated(cls, value: int, info: ValidationInfo) -> int:
+        today: dt.date | None = _context(info, "today")
+        if today is not None and value > today.year:
+            raise problem(
+                f"{value} is in the future; mentors are alumni, so write the year you graduated"
+            )
+        return value
+
+    @field_validator("confirmed")
+    @classmethod
+    def _not_future(cls, value: dt.date, info: ValidationInfo) -> dt.date:
+        today: dt.date | None = _context(info, "today")
+        if today is not None and value > today:
+            raise problem(
+                f"{value.isoformat()} is in the future; write today's date "
+                f"({today.isoformat()}) when you confirm your profile"
+            )
+        return value
 
 
 class Mentor(Profile):

@@ -1,0 +1,179 @@
+"""Reading one profile file: bytes to plain data, remembering where each value sits.
+
+PyYAML's composer gives nodes with line/column marks; we build the data from the nodes
+ourselves so every value keeps its position (for `file:line:col` messages), duplicate keys are
+reported instead of silently keeping the last, and aliases cannot blow up memory.
+
+Plain scalars stay strings (only `null`/`~`/empty become None): pydantic converts them to the
+field's type, which avoids YAML 1.1 surprises such as `18:00` read as the number 1080.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_NULL_TAG = "tag:yaml.org,2002:null"
+
+MAX_FILE_BYTES = 100_000
+"""A profile is a page of text; anything bigger is a mistake and is refused before parsing."""
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass
+class Parsed:
+    """A profile file as data: `data` is None when the file could not be read as a map."""
+
+    data: dict[str, Any] | None
+    # loc -> (line, column) of the value at loc, 1-based; keys of maps under ("key",) + loc.
+    marks: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    key_marks: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    problems: list[tuple[int, int, str]] = field(default_factory=list)
+
+    def mark(self, loc: Loc) -> tuple[int, int]:
+        """Where the value at `loc` (or its nearest enclosing value) starts."""
+        for n in range(len(loc), -1, -1):
+            found = self.marks.get(loc[:n])
+            if found:
+                return found
+        return (1, 1)
+
+
+def parse_profile(raw: bytes) -> Parsed:
+    """Turn a profile file's bytes into data with positions; problems instead of exceptions."""
+    if len(raw) > MAX_FILE_BYTES:
+        return _fail(
+            0,
+            0,
+            f"the file is {len(raw):,} bytes; a profile may be at most {MAX_FILE_BYTES:,} bytes. "
+            "Check that you saved the right file (a profile is plain text, not a photo).",
+        )
+    if b"\x00" in raw:
+        return _fail(
+            0, 0, "this is not a text file (it contains binary data); a profile is YAML text."
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return _fail(
+            line, 0, "the file is not UTF-8 text; save it as UTF-8 (the editor's encoding setting)."
+        )
+    text = text.removeprefix("\ufeff")
+    try:
+        node = yaml.compose(text, Loader=_SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        what = exc.problem or exc.context or "invalid YAML"
+        return _fail(line, col, f"YAML syntax error: {what}. {_YAML_HINT}")
+    except yaml.YAMLError as exc:
+        return _fail(0, 0, f"YAML syntax error: {exc}. {_YAML_HINT}")
+    if node is None:  # empty, or only comments
+        return _fail(
+            1,
+            1,
+            "the file is empty; start from `mentorship new <your-slug>` or copy a sample profile.",
+        )
+    parsed = Parsed(data=None)
+    if not isinstance(node, yaml.MappingNode):
+        kind = "a list" if isinstance(node, yaml.SequenceNode) else "a single value"
+        parsed.problems.append(
+            (
+                node.start_mark.line + 1,
+                node.start_mark.column + 1,
+                f"the profile must be a set of fields like `name: Ana Lima`, one per line, but this file is {kind}.",
+            )
+        )
+        return parsed
+    builder = _Builder(parsed)
+    data = builder.build(node, ())
+    parsed.data = data
+    return parsed
+
+
+_YAML_HINT = (
+    "Check the indentation and quotes around this line (text containing ': ' or '#' needs quotes)."
+)
+
+
+def _fail(line: int, col: int, message: str) -> Parsed:
+    return Parsed(data=None, problems=[(line, col, message)])
+
+
+class _Builder:
+    """Builds plain data from nodes, recording marks and reporting duplicates and aliases."""
+
+    def __init__(self, parsed: Parsed) -> None:
+        self.parsed = parsed
+        self.seen: set[int] = set()
+
+    def build(self, node: yaml.Node, loc: Loc) -> Any:
+        mark = (node.start_mark.line + 1, node.start_mark.column + 1)
+        self.parsed.marks[loc] = mark
+        if id(node) in self.seen:
+            # The composer returns the very same node for an alias (*name).
+            self.parsed.problems.append(
+                (
+                    *mark,
+                    "anchors and aliases (& and *) are not allowed in a profile; write the value out.",
+                )
+            )
+            return None
+        self.seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            if node.tag == _NULL_TAG and not node.style:
+                return None
+            return node.value
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*loc, i)) for i, item in enumerate(node.value)]
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key_mark = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            if not isinstance(key_node, yaml.ScalarNode) or not key_node.value:
+                self.parsed.problems.append((*key_mark, "expected a field name before the ':'."))
+                continue
+            key = key_node.value
+            if key == "<<":
+                self.parsed.problems.append(
+                    (
+                        *key_mark,
+                        "merge keys (<<) are not allowed in a profile; write the fields out.",
+                    )
+                )
+                continue
+            if key in result:
+                first = self.parsed.key_marks[(*loc, key)]
+                self.parsed.problems.append(
+                    (
+                        *key_mark,
+                        f"{_where(loc, key)}: this field appears twice (first on line {first[0]}); "
+                        "keep one and delete the other.",
+                    )
+                )
+                continue
+            self.parsed.key_marks[(*loc, key)] = key_mark
+            result[key] = self.build(value_node, (*loc, key))
+        return result
+
+
+def _where(loc: Loc, key: str | int | None = None) -> str:
+    return describe_loc((*loc, key) if key is not None else loc)
+
+
+def describe_loc(loc: Loc) -> str:
+    """A field's location in words a non-programmer reads: `availability item 2, end`."""
+    parts: list[str] = []
+    for part in loc:
+        if isinstance(part, int):
+            if parts:
+                parts[-1] = f"{parts[-1]} item {part + 1}"
+            else:
+                parts.append(f"item {part + 1}")
+        else:
+            parts.append(str(part))
+    return ", ".join(parts)
