@@ -1,0 +1,187 @@
+"""The mentor section of the site as a list of generated files, independent of mkdocs.
+
+`MentorSite.load` reads the configuration and the profiles once per build; the hook asks it
+which files exist (`files`) and, page by page, for their HTML (`page_html`).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..config import Config, load_config
+from ..errors import Problem, ProblemsFound
+from ..profiles.models import Mentor
+from .avatars import avatar_svg
+from .bio import render_bio
+from .export import mentors_json
+from .render import Renderer, edit_url
+
+DIRECTORY_URI = "mentors/index.md"
+ASSETS = "assets/mentorship"
+STATIC_FILES = ("mentors.css", "directory.js", "mentor.js")
+RESERVED_SLUGS = frozenset({"index"})
+
+
+@dataclass(frozen=True)
+class GeneratedFile:
+    """A file the site gains: in-memory `content`, or a copy of the file at `source`."""
+
+    src_uri: str
+    content: str | bytes | None = None
+    source: Path | None = None
+
+
+def branch_of(edit_uri: str) -> str:
+    """The branch named in mkdocs' `edit_uri` ('edit/main/content/' -> 'main')."""
+    match = re.match(r"^/?(?:edit|blob|tree)/([^/]+)/", edit_uri or "")
+    return match.group(1) if match else "main"
+
+
+def page_uri(slug: str) -> str:
+    """The docs-relative source path of a mentor's page."""
+    return f"mentors/{slug}.md"
+
+
+def _front_matter(title: str, *, hide: Sequence[str], search: bool = True) -> str:
+    # Material prints page.meta.title unescaped (its templates run without autoescape), so
+    # the title is HTML-escaped here; JSON strings are valid YAML scalars.
+    lines = ["---", f"title: {json.dumps(html.escape(title))}", "hide:"]
+    lines += [f"  - {item}" for item in hide]
+    if not search:
+        lines += ["search:", "  exclude: true"]
+    return "\n".join([*lines, "---", ""])
+
+
+class MentorSite:
+    """Everything the site shows about mentors, computed once per build."""
+
+    def __init__(
+        self,
+        mentors: Sequence[Mentor],
+        taxonomy: Any,
+        config: Config,
+        *,
+        templates_dir: Path,
+        repo_url: str = "",
+        edit_uri: str = "",
+    ):
+        self.config = config
+        self.mentors = list(mentors)
+        self.by_uri = {page_uri(m.slug): m for m in self.mentors}
+        self.templates_dir = templates_dir
+        self.photos: dict[str, Path] = {}
+        avatar_url: dict[str, str] = {}
+        for mentor in self.mentors:
+            photo = self._photo_path(mentor)
+            if photo is not None:
+                uri = f"{ASSETS}/photos/{mentor.slug}{photo.suffix.lower()}"
+                self.photos[uri] = photo
+                avatar_url[mentor.slug] = uri
+            else:
+                avatar_url[mentor.slug] = f"{ASSETS}/avatars/{mentor.slug}.svg"
+        self.avatar_url = avatar_url
+        # Site-relative page URLs, the same shape mkdocs gives them with use_directory_urls.
+        self.page_url = {m.slug: f"mentors/{m.slug}/" for m in self.mentors}
+        self.renderer = Renderer(
+            templates_dir,
+            self.mentors,
+            taxonomy,
+            form=config.form,
+            repo_url=repo_url,
+            branch=branch_of(edit_uri),
+            mentors_dir=config.mentors_dir,
+            avatar_url=avatar_url,
+            page_url=self.page_url,
+            bios={m.slug: render_bio(m.bio) for m in self.mentors},
+        )
+
+    @classmethod
+    def load(
+        cls,
+        root: Path,
+        *,
+        repo_url: str = "",
+        edit_uri: str = "",
+        templates_dir: Path | None = None,
+    ) -> MentorSite:
+        """Read configuration and profiles under `root`; raise ProblemsFound if any is invalid."""
+        from ..profiles import load_profiles  # the profiles package grows this loader
+
+        config = load_config(root)
+        profiles = load_profiles(config.mentors_path)
+        problems = list(profiles.problems)
+        for mentor in profiles.mentors:
+            if mentor.slug in RESERVED_SLUGS:
+                problems.append(
+                    Problem(
+                        f"{config.mentors_dir}/{mentor.slug}.yml",
+                        0,
+                        0,
+                        f"the name '{mentor.slug}' is reserved by the site; rename the file.",
+                    )
+                )
+        if problems:
+            raise ProblemsFound(problems)
+        return cls(
+            profiles.mentors,
+            profiles.taxonomy,
+            config,
+            templates_dir=templates_dir or root / "site_templates",
+            repo_url=repo_url,
+            edit_uri=edit_uri,
+        )
+
+    def _photo_path(self, mentor: Mentor) -> Path | None:
+        if not mentor.photo:
+            return None
+        base = self.config.mentors_path
+        name = mentor.photo.removeprefix("photos/")
+        for candidate in (base / "photos" / name, base / mentor.photo):
+            if candidate.is_file():
+                return candidate
+        return None
+
+    def files(self) -> list[GeneratedFile]:
+        """Every file the mentor section adds to the site."""
+        out = [
+            GeneratedFile(
+                DIRECTORY_URI,
+                content=_front_matter("Find a mentor", hide=("navigation", "toc"), search=False),
+            ),
+            GeneratedFile("mentors.json", content=mentors_json(self.mentors, self.page_url)),
+        ]
+        out += [GeneratedFile(f"{ASSETS}/{n}", source=self.templates_dir / n) for n in STATIC_FILES]
+        for mentor in self.mentors:
+            page = _front_matter(mentor.name, hide=("toc",))
+            out.append(GeneratedFile(page_uri(mentor.slug), content=page))
+        for uri, path in self.photos.items():
+            out.append(GeneratedFile(uri, source=path))
+        for mentor in self.mentors:
+            uri = self.avatar_url[mentor.slug]
+            if uri.endswith(".svg"):
+                out.append(GeneratedFile(uri, content=avatar_svg(mentor.name, mentor.slug)))
+        return out
+
+    def owns(self, src_uri: str) -> bool:
+        """Whether `src_uri` is a page this site generates."""
+        return src_uri == DIRECTORY_URI or src_uri in self.by_uri
+
+    def page_html(self, src_uri: str, root: str) -> str:
+        """The HTML of a generated page; `root` is the relative URL of the site root."""
+        if src_uri == DIRECTORY_URI:
+            return self.renderer.directory(root)
+        return self.renderer.mentor(self.by_uri[src_uri], root)
+
+    def edit_url(self, src_uri: str) -> str | None:
+        """Where the profile behind a mentor page is edited on GitHub (None for other pages)."""
+        mentor = self.by_uri.get(src_uri)
+        if mentor is None:
+            return None
+        r = self.renderer
+        return edit_url(r.repo_url, r.branch, r.mentors_dir, mentor.slug)
