@@ -36,6 +36,8 @@ REQUEST_COLUMNS: tuple[str, ...] = (
     "availability",
     "languages",
     "meeting_formats",
+    # What staff should know about an answer sync kept (an "Other" answer, a cleared mentor).
+    "note",
     "updated_at",
 )
 
