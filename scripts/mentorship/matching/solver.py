@@ -1,0 +1,125 @@
+"""The matching solver: an exact capacitated assignment with a lexicographic objective.
+
+`solve(scores, capacity)` is the contract in DESIGN.md. It reduces the problem to a
+rectangular linear assignment (each mentor's column repeated once per free place) and hands it
+to `scipy.optimize.linear_sum_assignment`, an exact shortest-augmenting-path method (Crouse
+2016). Two objectives become one by giving every allowed pair a large base weight `M`, larger
+than any difference in total score, so one more match always outweighs any gain in score.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+
+# Scores are compared on a grid of 2**-SCORE_BITS of the largest |score|, so differences that
+# are floating-point noise never decide a match and the solver works on exact integers.
+SCORE_BITS = 10
+# linear_sum_assignment computes in float64: integers stay exact below 2**53. Keeping every
+# total (and so every path length and dual potential the solver forms) below 2**50 leaves room.
+_EXACT_LIMIT = 2**50
+
+
+def solve(scores: np.ndarray, capacity: np.ndarray) -> np.ndarray:
+    """Assign requests to mentors: most requests matched first, then the highest total score.
+
+    `scores` is a float array of shape (requests, mentors) where `-inf` or NaN marks a
+    forbidden pair; `capacity` an int array of shape (mentors,) with each mentor's free places.
+    Returns an int array of shape (requests,): the mentor index given to each request, or -1.
+
+    The result is exact and deterministic. Scores are first rounded to a grid of 2**-10 of the
+    largest |score| (about 0.1%; scores closer than that count as equal). Among the assignments
+    that then tie on count and total score, the one with the smallest sum of assigned request
+    indices wins (earlier requests first), and among those the one with the smallest sum of
+    assigned mentor indices. These tie-breaks are exact integer weights below one grid step;
+    the integers they need grow fast with size and must stay exact in float64, so the mentor
+    order applies up to about 100 requests and the request order up to about 1,000 (a nightly
+    run's size). Beyond that they are dropped, mentor order first, and the remaining ties are
+    settled by the fixed order in which the solver visits requests (index order), so the same
+    inputs still always give the same output. Raises ValueError for malformed inputs.
+    """
+    scores = np.asarray(scores, dtype=np.float64)
+    capacity = np.asarray(capacity)
+    if scores.ndim != 2:
+        raise ValueError(f"scores must be 2-D (requests, mentors), not shape {scores.shape}")
+    n_requests, n_mentors = scores.shape
+    if capacity.shape != (n_mentors,):
+        raise ValueError(f"capacity must have shape ({n_mentors},), not {capacity.shape}")
+    integral = np.issubdtype(capacity.dtype, np.integer)
+    if capacity.size and not integral and not np.array_equal(capacity, np.round(capacity)):
+        raise ValueError("capacity must hold whole numbers")
+    capacity = capacity.astype(np.int64)
+    if (capacity < 0).any():
+        raise ValueError("capacity must not be negative")
+    if np.isposinf(scores).any():
+        raise ValueError("scores must not be +inf (use -inf or NaN to forbid a pair)")
+
+    result = np.full(n_requests, -1, dtype=np.int64)
+    allowed = np.isfinite(scores) & (capacity > 0)[None, :]
+    # A mentor never needs more places than the requests it may take; extra columns only cost.
+    places = np.minimum(capacity, allowed.sum(axis=0))
+    rows = np.flatnonzero(allowed.any(axis=1))
+    cols = np.flatnonzero(places > 0)
+    if rows.size == 0 or cols.size == 0:
+        return result
+
+    sub_allowed = allowed[np.ix_(rows, cols)]
+    weights = _integer_weights(
+        scores[np.ix_(rows, cols)], sub_allowed, places[cols], rows, cols, scores.shape
+    )
+    # One column per free place; copies of a mentor's column are identical, so their order
+    # cannot change which mentor a request gets.
+    slot_mentor = np.repeat(np.arange(cols.size), places[cols])
+    row_ind, slot_ind = linear_sum_assignment(weights[:, slot_mentor], maximize=True)
+    chosen = slot_mentor[slot_ind]
+    # Forbidden pairs carry weight 0: a request "assigned" to one is simply left unassigned.
+    keep = sub_allowed[row_ind, chosen]
+    result[rows[row_ind[keep]]] = cols[chosen[keep]]
+    return result
+
+
+def _integer_weights(
+    scores: np.ndarray,
+    allowed: np.ndarray,
+    places: np.ndarray,
+    rows: np.ndarray,
+    cols: np.ndarray,
+    full_shape: tuple[int, int],
+) -> np.ndarray:
+    """Exact integer weights (as float64) whose maximum-weight assignment is the one we want.
+
+    Each allowed pair gets ((M + q) * K1 + t1) * K2 + t2, forbidden pairs 0, where q is the
+    rounded score shifted to start at 1, M outweighs any total of q, and t1 / t2 prefer earlier
+    requests / mentors (by their index in the caller's arrays, `rows` / `cols`) with K1 / K2
+    outweighing any total of them.
+    """
+    n_rows, n_cols = scores.shape
+    n_requests, n_mentors = full_shape
+    most = int(min(n_rows, int(places.sum())))  # no assignment has more pairs than this
+    values = scores[allowed]
+    scale = float(np.abs(values).max()) or 1.0
+    bits = SCORE_BITS
+    while True:
+        q = np.rint(values / scale * 2.0**bits).astype(np.int64)
+        q = q - int(q.min()) + 1
+        spread = int(q.max())
+        big_m = most * spread
+        top = big_m + spread
+        if most * top < _EXACT_LIMIT or bits == 0:
+            break
+        bits -= 1  # only for gigantic instances: coarser rounding keeps the weights exact
+    k1 = most * (n_requests - 1) + 1
+    use_rows = most * (top * k1 + k1) < _EXACT_LIMIT
+    k2 = most * (n_mentors - 1) + 1
+    use_cols = use_rows and most * ((top * k1 + k1) * k2 + k2) < _EXACT_LIMIT
+
+    weights = np.zeros((n_rows, n_cols), dtype=np.float64)
+    base = (big_m + q).astype(np.float64)
+    if use_rows:
+        row_pref = np.broadcast_to((n_requests - 1 - rows)[:, None], allowed.shape)
+        base = base * k1 + row_pref[allowed]
+        if use_cols:
+            col_pref = np.broadcast_to((n_mentors - 1 - cols)[None, :], allowed.shape)
+            base = base * k2 + col_pref[allowed]
+    weights[allowed] = base
+    return weights
