@@ -1,0 +1,150 @@
+"""The GitHub Actions workflows: linted by actionlint and zizmor, and the rules we hold them to.
+
+The linters are installed by the `test` extra (pyproject.toml); zizmor runs `--offline`, so
+no GitHub token and no network are needed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+WORKFLOWS = ROOT / ".github" / "workflows"
+WORKFLOW_FILES = sorted(WORKFLOWS.glob("*.yml"))
+PINNED = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")
+VERSION_COMMENT = re.compile(r"uses:\s*\S+@[0-9a-f]{40} # v\d+(\.\d+){0,2}\s*$")
+
+
+def _tool(name: str) -> str:
+    """The linter next to this Python (the venv's bin), else on PATH."""
+    local = Path(sys.executable).parent / name
+    found = str(local) if local.exists() else shutil.which(name)
+    if not found:
+        pytest.fail(f"{name} is not installed: run `pip install -e '.[test]'`")
+    return found
+
+
+def _load(path: Path) -> dict:
+    # YAML 1.1 reads the key `on` as True; give it its name back.
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if True in data:
+        data["on"] = data.pop(True)
+    return data
+
+
+def _steps(workflow: dict):
+    for job_id, job in workflow["jobs"].items():
+        for step in job.get("steps", []):
+            yield job_id, step
+
+
+def test_the_three_workflows_exist():
+    assert {p.name for p in WORKFLOW_FILES} >= {"validate.yml", "deploy.yml", "nightly.yml"}
+
+
+def test_actionlint_finds_nothing():
+    result = subprocess.run(
+        [_tool("actionlint"), "-no-color"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_zizmor_finds_nothing_offline():
+    result = subprocess.run(
+        [_tool("zizmor"), "--offline", "--no-progress", "--format", "plain", str(ROOT / ".github")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        # Without a token zizmor cannot reach GitHub even by mistake.
+        env={k: v for k, v in os.environ.items() if k not in ("GH_TOKEN", "GITHUB_TOKEN")},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No findings" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("path", WORKFLOW_FILES, ids=lambda p: p.name)
+def test_workflow_grants_nothing_by_default(path: Path):
+    workflow = _load(path)
+    assert workflow.get("permissions") == {}, "set `permissions: {}` at the top"
+    for job_id, job in workflow["jobs"].items():
+        assert "permissions" in job, f"job {job_id} must declare its own permissions"
+        assert job["permissions"] != "write-all"
+
+
+@pytest.mark.parametrize("path", WORKFLOW_FILES, ids=lambda p: p.name)
+def test_every_action_is_pinned_by_commit_sha_with_its_version(path: Path):
+    for job_id, step in _steps(_load(path)):
+        if "uses" in step:
+            assert PINNED.match(step["uses"]), f"{path.name} {job_id}: {step['uses']} not pinned"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if re.match(r"^\s*(- )?uses:", line):
+            assert VERSION_COMMENT.search(line), f"{path.name}: no `# vX.Y.Z` comment: {line}"
+
+
+@pytest.mark.parametrize("path", WORKFLOW_FILES, ids=lambda p: p.name)
+def test_checkout_never_keeps_the_token(path: Path):
+    for job_id, step in _steps(_load(path)):
+        if step.get("uses", "").startswith("actions/checkout@"):
+            assert step.get("with", {}).get("persist-credentials") is False, job_id
+
+
+def test_pull_requests_get_no_secrets_and_a_read_only_token():
+    workflow = _load(WORKFLOWS / "validate.yml")
+    assert set(workflow["on"]) == {"pull_request"}
+    assert "secrets." not in (WORKFLOWS / "validate.yml").read_text(encoding="utf-8")
+    for job in workflow["jobs"].values():
+        assert set(job["permissions"].values()) == {"read"}
+
+
+def test_only_the_deploy_job_may_publish_pages():
+    workflow = _load(WORKFLOWS / "deploy.yml")
+    assert workflow["on"]["push"]["branches"] == ["main"]
+    deploy = workflow["jobs"]["deploy"]
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert deploy["environment"]["name"] == "github-pages"
+    assert workflow["jobs"]["build"]["permissions"] == {"contents": "read"}
+    uses = [s.get("uses", "").split("@")[0] for _, s in _steps(workflow)]
+    for action in ("actions/upload-pages-artifact", "actions/deploy-pages"):
+        assert action in uses
+
+
+def test_nightly_runs_at_an_odd_minute_and_never_cancels_a_running_job():
+    workflow = _load(WORKFLOWS / "nightly.yml")
+    minute = workflow["on"]["schedule"][0]["cron"].split()[0]
+    assert minute.isdigit() and int(minute) not in (0, 15, 30, 45)
+    assert workflow["concurrency"]["cancel-in-progress"] is False
+    dry_run = workflow["on"]["workflow_dispatch"]["inputs"]["dry_run"]
+    assert dry_run["type"] == "boolean"
+
+
+def test_nightly_passes_inputs_through_env_never_into_scripts():
+    text = (WORKFLOWS / "nightly.yml").read_text(encoding="utf-8")
+    for _, step in _steps(_load(WORKFLOWS / "nightly.yml")):
+        assert "${{" not in step.get("run", ""), step.get("name")
+    assert "DRY_RUN: ${{ inputs.dry_run }}" in text
+    assert "mentorship nightly --dry-run" in text
+
+
+def test_nightly_token_for_google_and_keepalive_are_scoped_to_their_jobs():
+    jobs = _load(WORKFLOWS / "nightly.yml")["jobs"]
+    assert jobs["nightly"]["permissions"] == {"contents": "read", "id-token": "write"}
+    assert jobs["keepalive"]["permissions"] == {"actions": "write"}
+    auth = [s for _, s in _steps({"jobs": {"n": jobs["nightly"]}}) if "auth@" in s.get("uses", "")]
+    inputs = [set(s["with"]) for s in auth]
+    assert {"workload_identity_provider", "service_account"} in inputs
+    assert {"credentials_json"} in inputs
+    keepalive = jobs["keepalive"]["steps"][0]["run"]
+    assert "actions/workflows/nightly.yml/enable" in keepalive
