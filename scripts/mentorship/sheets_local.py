@@ -1,0 +1,117 @@
+"""The local spreadsheet backend: one UTF-8 CSV file per worksheet in a folder (`.ledger/`).
+
+It implements `ledger.Spreadsheet` so every stage runs without a Google account. A worksheet
+`Requests` is the file `Requests.csv`. Each write replaces a file atomically (temporary file in
+the same folder, then `os.replace`), so a run killed half-way leaves every file either as it
+was or fully written, never torn. Values are stored verbatim: a cell that begins with `=` stays
+text, as a RAW write to Google keeps it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from .errors import AccessError, LedgerError
+from .ledger import WriteBatch
+
+_FORBIDDEN = set('/\\:*?"<>|\0')
+
+
+class LocalSpreadsheet:
+    """A folder of CSV files standing in for a spreadsheet."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def path(self, title: str) -> Path:
+        """The CSV file holding the worksheet `title`."""
+        if not title.strip() or set(title) & _FORBIDDEN or title.startswith("."):
+            raise LedgerError(
+                f"{title!r} cannot be a worksheet of the local ledger: a name must not be blank, "
+                'start with "." or contain any of / \\ : * ? " < > |.'
+            )
+        return self.folder / f"{title}.csv"
+
+    def read(self, titles: Sequence[str]) -> dict[str, list[list[str]] | None]:
+        """All rows of each worksheet, header first; None for a worksheet with no file."""
+        out: dict[str, list[list[str]] | None] = {}
+        for title in titles:
+            path = self.path(title)
+            try:
+                text = path.read_text(encoding="utf-8-sig")
+            except FileNotFoundError:
+                out[title] = None
+                continue
+            except (OSError, UnicodeDecodeError) as exc:
+                raise AccessError(
+                    f"Cannot read {path}: {exc}. Check the file's permissions."
+                ) from None
+            out[title] = _trim([row for row in csv.reader(io.StringIO(text, newline=""))])
+        return out
+
+    def write(self, batch: WriteBatch) -> None:
+        """Apply the batch: new worksheets, cell updates, then appended rows; one file write each."""
+        touched = (
+            set(batch.new_tabs)
+            | {t for t, *_ in batch.updates}
+            | {t for t, rows in batch.appends.items() if rows}
+        )
+        if not touched:
+            return
+        current = self.read(sorted(touched))
+        for title in sorted(touched):
+            rows = current[title]
+            if rows is None or not rows:
+                rows = [list(batch.new_tabs.get(title, []))] if title in batch.new_tabs else []
+                if not rows and current[title] is None:
+                    raise LedgerError(
+                        f"The local ledger has no worksheet {title!r} ({self.path(title)}) to update."
+                    )
+            for tab, row, col, value in batch.updates:
+                if tab != title:
+                    continue
+                while len(rows) < row:
+                    rows.append([])
+                cells = rows[row - 1]
+                cells.extend([""] * (col - len(cells)))
+                cells[col - 1] = value
+            rows.extend(list(r) for r in batch.appends.get(title, []))
+            self._replace(self.path(title), rows)
+
+    def _replace(self, path: Path, rows: list[list[str]]) -> None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            buffer = io.StringIO(newline="")
+            csv.writer(buffer, lineterminator="\n").writerows(rows)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=self.folder)
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+                    handle.write(buffer.getvalue())
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                os.replace(tmp, path)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+        except OSError as exc:
+            raise AccessError(
+                f"Cannot write {path}: {exc}. Check the folder's permissions."
+            ) from None
+
+
+def _trim(rows: list[list[str]]) -> list[list[str]]:
+    """Drop trailing empty cells and rows, as the Sheets API does when it returns values."""
+    out = []
+    for row in rows:
+        end = len(row)
+        while end and not row[end - 1]:
+            end -= 1
+        out.append(row[:end])
+    while out and not out[-1]:
+        out.pop()
+    return out
