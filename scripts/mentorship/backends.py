@@ -1,0 +1,31 @@
+"""Choosing a backend from the configuration: Google (gspread) or local files.
+
+The Google modules are imported only when the configuration asks for Google, so the local
+default runs without touching the Google client libraries or the network.
+"""
+
+from __future__ import annotations
+
+from .config import Config
+from .errors import ConfigError
+from .ledger import Spreadsheet
+
+
+def open_spreadsheet(config: Config) -> Spreadsheet:
+    """The ledger spreadsheet `config` names: the Google Sheet or the local CSV folder.
+
+    Raises ConfigError when the Google backend has no spreadsheet key, and AccessError when
+    Google refuses access (the message says what to share with whom).
+    """
+    if config.backend == "local":
+        from .sheets_local import LocalSpreadsheet
+
+        return LocalSpreadsheet(config.local_path)
+    if not config.spreadsheet_key.strip():
+        raise ConfigError(
+            'backend = "google" needs spreadsheet_key in [tool.mentorship]: the long id in the '
+            "sheet's address, https://docs.google.com/spreadsheets/d/<spreadsheet_key>/edit."
+        )
+    from .sheets_google import open_google_spreadsheet
+
+    return open_google_spreadsheet(config.spreadsheet_key.strip())
