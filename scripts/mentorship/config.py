@@ -49,6 +49,8 @@ class MatchingConfig:
     program: float = 1.0
     language: float = 1.0
     availability: float = 2.0
+    # Weekly hours of shared time that earn the full availability weight (less earns a share).
+    availability_hours: float = 4.0
     meeting_format: float = 1.0
     preferred: float = 10.0
     min_score: float = 1.0
