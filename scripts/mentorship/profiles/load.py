@@ -191,12 +191,8 @@ def _explain(shown: str, parsed: Parsed, err: Any) -> Problem:
         parent, name = loc[:-1], loc[-1]
         line, col = parsed.mark(parent)
         hint = _FIELD_HINTS.get(str(name), "")
-        inside = f" to {describe_loc(parent)}" if parent else ""
         return Problem(
-            shown,
-            line,
-            col,
-            f"{name}: this field is missing; add a line `{name}: ...`{inside}{hint}",
+            shown, line, col, f"{where}: this field is missing; add a line `{name}: ...`{hint}"
         )
     if kind == "extra_forbidden":
         name = str(loc[-1])

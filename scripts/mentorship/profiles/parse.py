@@ -36,6 +36,9 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[mi
 MAX_FILE_BYTES = 100_000
 """A profile is a page of text; anything bigger is a mistake and is refused before parsing."""
 
+MAX_DEPTH = 8
+"""The deepest a profile nests is three (availability, item, field)."""
+
 Loc = tuple[str | int, ...]
 
 
@@ -74,9 +77,12 @@ def parse_profile(raw: bytes) -> Parsed:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         return _fail(
-            line, 0, "the file is not UTF-8 text; save it as UTF-8 (the editor's encoding setting)."
+            line,
+            col,
+            "the file is not UTF-8 text; save it as UTF-8 (the editor's encoding setting).",
         )
     text = text.removeprefix("\ufeff")
     try:
@@ -84,7 +90,7 @@ def parse_profile(raw: bytes) -> Parsed:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        what = exc.problem or exc.context or "invalid YAML"
+        what = ", ".join(part for part in (exc.context, exc.problem) if part) or "invalid YAML"
         return _fail(line, col, f"YAML syntax error: {what}. {_YAML_HINT}")
     except yaml.YAMLError as exc:
         return _fail(0, 0, f"YAML syntax error: {exc}. {_YAML_HINT}")
@@ -131,15 +137,27 @@ class _Builder:
         mark = (node.start_mark.line + 1, node.start_mark.column + 1)
         self.parsed.marks[loc] = mark
         if id(node) in self.seen:
-            # The composer returns the very same node for an alias (*name).
+            # The composer returns the very same node for an alias (*name). Refusing them keeps
+            # "a billion laughs" out; a scalar's value is still used so one mistake stays one.
+            line, col = self.parsed.key_marks.get(loc, mark)
             self.parsed.problems.append(
                 (
-                    *mark,
+                    line,
+                    col,
                     "anchors and aliases (& and *) are not allowed in a profile; write the value out.",
                 )
             )
-            return None
+            return node.value if isinstance(node, yaml.ScalarNode) else None
         self.seen.add(id(node))
+        if len(loc) > MAX_DEPTH:
+            # No field nests this deep; stopping here also keeps recursion bounded.
+            self.parsed.problems.append(
+                (
+                    *mark,
+                    "values are nested far deeper than any profile field; check the indentation.",
+                )
+            )
+            return None
         if isinstance(node, yaml.ScalarNode):
             if node.tag == _NULL_TAG and not node.style:
                 return None
