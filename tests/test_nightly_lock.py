@@ -1,0 +1,135 @@
+"""The nightly run lock in the ledger's Runs tab: one holder at a time, stale claims taken over."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+
+import pytest
+from mentorship.errors import LockedError
+from mentorship.lock import RUNS, acquire, holder_gone, holder_of
+from mentorship.sheets_local import LocalSpreadsheet
+
+NOW = dt.datetime(2026, 11, 28, 3, 17, tzinfo=dt.UTC)
+ME = "local testhost pid 100"
+OTHER = "local testhost pid 200"
+
+
+def always_alive(pid: int) -> bool:
+    return True
+
+
+def runs(sheet: LocalSpreadsheet) -> list[list[str]]:
+    return sheet.read([RUNS])[RUNS] or []
+
+
+@pytest.fixture
+def sheet(tmp_path):
+    return LocalSpreadsheet(tmp_path / "ledger")
+
+
+def test_first_run_creates_the_runs_tab_and_releases_its_claim(sheet):
+    lock = acquire(sheet, NOW, holder=ME, alive=always_alive)
+    rows = runs(sheet)
+    assert rows[0][:6] == ["run_id", "holder", "started_at", "expires_at", "released_at", "outcome"]
+    assert rows[1][1] == ME and rows[1][2] == "2026-11-28T03:17:00Z"
+    assert rows[1][3] == "2026-11-28T05:17:00Z"
+    lock.release(NOW + dt.timedelta(minutes=3), "ok")
+    row = runs(sheet)[1]
+    assert row[4] == "2026-11-28T03:20:00Z" and row[5] == "ok"
+    assert holder_of(sheet, NOW, me=ME, alive=always_alive) is None
+
+
+def test_second_run_is_refused_while_the_first_holds_the_lock(sheet):
+    acquire(sheet, NOW, holder=OTHER, alive=always_alive)
+    with pytest.raises(LockedError) as caught:
+        acquire(sheet, NOW + dt.timedelta(minutes=5), holder=ME, alive=always_alive)
+    assert caught.value.exit_code == 2
+    assert OTHER in str(caught.value) and "row 2" in str(caught.value)
+    assert len(runs(sheet)) == 2  # the refused run wrote nothing
+
+
+def test_a_released_lock_can_be_taken_again(sheet):
+    acquire(sheet, NOW, holder=OTHER, alive=always_alive).release(NOW, "ok")
+    lock = acquire(sheet, NOW + dt.timedelta(minutes=1), holder=ME, alive=always_alive)
+    assert lock.row == 3
+
+
+def test_a_stale_claim_is_taken_over_and_marked_abandoned(sheet):
+    acquire(sheet, NOW, holder=OTHER, alive=always_alive)
+    later = NOW + dt.timedelta(hours=2, seconds=1)
+    lock = acquire(sheet, later, holder=ME, alive=always_alive)
+    rows = runs(sheet)
+    assert rows[1][5].startswith("abandoned") and rows[1][4] == "2026-11-28T05:17:01Z"
+    assert lock.row == 3 and rows[2][1] == ME
+
+
+def test_a_claim_of_a_dead_process_on_this_machine_is_taken_over_at_once(sheet):
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    import socket
+
+    host = socket.gethostname()
+    acquire(sheet, NOW, holder=f"local {host} pid {dead.stdout.strip()}")
+    lock = acquire(sheet, NOW + dt.timedelta(seconds=5))
+    assert lock.row == 3
+
+
+def test_heartbeat_pushes_the_expiry_and_stops_a_run_whose_claim_was_taken(sheet):
+    lock = acquire(sheet, NOW, holder=ME, alive=always_alive)
+    lock.refresh(NOW + dt.timedelta(hours=1))
+    assert runs(sheet)[1][3] == "2026-11-28T06:17:00Z"
+    # Three hours without a heartbeat: another run takes over, and the old run must stop.
+    acquire(sheet, NOW + dt.timedelta(hours=4), holder=OTHER, alive=always_alive)
+    with pytest.raises(LockedError, match="taken over"):
+        lock.refresh(NOW + dt.timedelta(hours=4, minutes=1))
+
+
+class Interleave:
+    """The real local spreadsheet, with another run slipped in at one moment of this one."""
+
+    def __init__(self, sheet, when: str, other):
+        self.sheet, self.when, self.other, self.done = sheet, when, other, False
+
+    def _maybe(self, moment: str) -> None:
+        if moment == self.when and not self.done:
+            self.done = True
+            self.other()
+
+    def read(self, titles):
+        values = self.sheet.read(titles)
+        self._maybe("after-first-read")
+        return values
+
+    def write(self, batch):
+        self._maybe("before-write")
+        self.sheet.write(batch)
+
+
+@pytest.mark.parametrize("when", ["after-first-read", "before-write"])
+def test_two_runs_racing_for_the_lock_agree_on_one_winner(sheet, when):
+    won = {}
+
+    def other_run():
+        won["other"] = acquire(sheet, NOW, holder=OTHER, alive=always_alive)
+
+    racing = Interleave(sheet, when, other_run)
+    with pytest.raises(LockedError, match="pid 200"):
+        acquire(racing, NOW, holder=ME, alive=always_alive)
+    assert won["other"].row == 2
+    rows = runs(sheet)
+    assert rows[2][1] == ME and rows[2][5].startswith("lost the race")
+    assert holder_of(sheet, NOW, me="local elsewhere pid 1", alive=always_alive).holder == OTHER
+
+
+def test_earlier_actions_run_of_the_same_workflow_is_over_by_construction():
+    me = "github-actions uni/mentoring nightly run 900.1"
+    assert holder_gone("github-actions uni/mentoring nightly run 899.1", me)
+    assert not holder_gone("github-actions uni/other nightly run 899.1", me)
+    assert not holder_gone("local laptop pid 5", me)
+    assert not holder_gone(me, me)
