@@ -42,11 +42,13 @@ pronouns: ""
 # Optional: a photo's file name in mentors/photos/ (png, jpg or webp, at most 1 MB),
 # e.g. {slug}.png. Leave empty and the directory shows your initials instead.
 photo: ""
-# The year you graduated, and your degree and programme.
+# The year you graduated.
 graduation_year: {today.year - 5}
+# Your degree and programme, e.g. BSc Computer Science.
 program: "BA Example Studies"
-# What you do now.
+# Your current job title.
 title: "Your job title"
+# Where you work now (or "Self-employed").
 employer: "Your employer"
 # Exactly one industry, written as in this list:
 {_choices(taxonomy.industries)}
