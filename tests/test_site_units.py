@@ -1,0 +1,105 @@
+"""The site's building blocks: bio sanitising, safe embedded JSON, form links, avatars, export."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from urllib.parse import parse_qs, urlsplit
+
+from mentorship.config import FormConfig
+from mentorship.profiles.models import Mentor
+from mentorship.site.avatars import avatar_svg, initials
+from mentorship.site.bio import render_bio
+from mentorship.site.export import mentors_json
+from mentorship.site.pages import branch_of
+from mentorship.site.render import edit_url, request_url, script_json
+
+
+def make_mentor(**changes: object) -> Mentor:
+    data: dict[str, object] = {
+        "slug": "ana-lima",
+        "name": "Ana Lima",
+        "graduation_year": 2010,
+        "program": "BSc Economics",
+        "title": "Analyst",
+        "employer": "Example Bank",
+        "industry": "Finance",
+        "topics": ["Networking"],
+        "location": "Lisbon, Portugal",
+        "timezone": "Europe/Lisbon",
+        "languages": ["English", "Portuguese"],
+        "meeting_formats": ["video"],
+        "availability": [{"day": "tuesday", "start": "18:00", "end": "20:00"}],
+        "capacity": 2,
+        "accepting": True,
+        "confirmed": dt.date(2026, 1, 1),
+        "email": "ana.lima@example.org",
+    }
+    data.update(changes)
+    return Mentor.model_validate(data)
+
+
+def test_bio_markdown_is_rendered_and_links_get_nofollow() -> None:
+    html = render_bio("Hello *there*, see [my site](https://example.org) or [mail](mailto:a@b.c).")
+    assert "<em>there</em>" in html
+    assert '<a href="https://example.org" rel="nofollow noopener">my site</a>' in html
+    assert 'href="mailto:a@b.c"' in html
+
+
+def test_bio_drops_script_handlers_and_non_http_schemes() -> None:
+    html = render_bio(
+        "<script>alert(1)</script>\n\n<img src=x onerror=alert(2)>\n\n"
+        "[x](javascript:alert(3)) [y](data:text/html,hi) [z](vbscript:msgbox)\n\n"
+        '<a href="JaVaScRiPt:alert(4)" onclick="alert(5)">w</a><iframe src="https://e.org"></iframe>'
+    )
+    lowered = html.lower()
+    for bad in ("<script", "alert(1)", "<img", "onerror", "javascript:", "data:", "vbscript:"):
+        assert bad not in lowered
+    assert "onclick" not in lowered and "<iframe" not in lowered
+
+
+def test_bio_headings_above_h3_do_not_compete_with_the_page_outline() -> None:
+    assert "<h1" not in render_bio("# Big\n\ntext")
+
+
+def test_script_json_cannot_close_the_script_element() -> None:
+    text = str(script_json({"a": "</script><script>alert(1)</script><!-- \u2028"}))
+    assert "</script" not in text.lower() and "<!--" not in text and "\u2028" not in text
+    assert json.loads(text) == {"a": "</script><script>alert(1)</script><!-- \u2028"}
+
+
+def test_request_url_prefills_the_mentor_slug() -> None:
+    url = request_url(FormConfig("https://docs.google.com/forms/d/e/X/viewform", "entry.42"), "a-b")
+    assert url == "https://docs.google.com/forms/d/e/X/viewform?usp=pp_url&entry.42=a-b"
+    parts = urlsplit(request_url(FormConfig("https://f.example/form?hl=en", "entry.1"), "x&y=z"))
+    assert parse_qs(parts.query) == {"hl": ["en"], "usp": ["pp_url"], "entry.1": ["x&y=z"]}
+
+
+def test_request_url_is_none_without_form_configuration() -> None:
+    assert request_url(FormConfig("", ""), "ana") is None
+    assert request_url(FormConfig("https://f.example/form", ""), "ana") is None
+
+
+def test_edit_url_points_at_the_profile_yaml_on_the_configured_branch() -> None:
+    assert branch_of("edit/trunk/content/") == "trunk"
+    assert branch_of("") == "main"
+    assert (
+        edit_url("https://github.com/u/r/", "main", "mentors", "ana-lima")
+        == "https://github.com/u/r/edit/main/mentors/ana-lima.yml"
+    )
+
+
+def test_initials_avatar_escapes_and_abbreviates_the_name() -> None:
+    assert initials("Ana Maria de Lima") == "AL"
+    assert initials("Ōta") == "Ō"
+    svg = avatar_svg("<script>x</script> & Co", "slug")
+    assert "<script>" not in svg and svg.startswith("<svg")
+
+
+def test_mentors_json_has_public_fields_and_never_the_email() -> None:
+    mentor = make_mentor()
+    document = json.loads(mentors_json([mentor], {"ana-lima": "mentors/ana-lima/"}))
+    (record,) = document["mentors"]
+    assert record["name"] == "Ana Lima" and record["url"] == "mentors/ana-lima/"
+    assert "email" not in record
+    assert "ana.lima@example.org" not in json.dumps(document)
