@@ -1,0 +1,100 @@
+"""The committed sample mentors: all valid, and varied enough to demonstrate every feature."""
+
+from __future__ import annotations
+
+import datetime as dt
+import struct
+import zlib
+from pathlib import Path
+
+import pytest
+from mentorship.profiles import Mentor, load_profiles, profile_paths
+
+MENTORS = Path(__file__).resolve().parents[1] / "mentors"
+# The samples' `confirmed` dates were written relative to this day.
+WRITTEN = dt.date(2026, 11, 28)
+
+
+@pytest.fixture(scope="module")
+def samples() -> list[Mentor]:
+    result = load_profiles(MENTORS)
+    assert [str(p) for p in result.problems] == []
+    return result.mentors
+
+
+def test_every_committed_profile_validates_clean(samples: list[Mentor]) -> None:
+    assert len(samples) == len(profile_paths(MENTORS)) >= 16
+
+
+def test_every_profile_points_editors_at_the_schema() -> None:
+    for path in profile_paths(MENTORS):
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        assert first == "# yaml-language-server: $schema=schema.json", path.name
+
+
+def test_samples_are_fictional_with_example_org_emails(samples: list[Mentor]) -> None:
+    assert all(m.email.endswith("@example.org") for m in samples)
+    assert len({m.email for m in samples}) == len(samples)
+
+
+def test_timezones_span_four_continents_including_half_hour_zones(samples: list[Mentor]) -> None:
+    zones = {m.timezone for m in samples}
+    assert {"Asia/Kolkata", "America/St_Johns"} <= zones
+    assert len({m.region for m in samples}) >= 4
+
+
+def test_capacities_and_accepting_vary(samples: list[Mentor]) -> None:
+    assert {1, 2, 3, 4} <= {m.capacity for m in samples}
+    assert sum(not m.accepting for m in samples) == 3
+
+
+def test_finance_and_spanish_filter_finds_four_mentors(samples: list[Mentor]) -> None:
+    # The student journey of DESIGN.md ticks Finance and Spanish and sees 4 mentors.
+    found = [m.slug for m in samples if m.industry == "Finance" and "Spanish" in m.languages]
+    assert len(found) == 4
+
+
+def test_industries_and_languages_vary(samples: list[Mentor]) -> None:
+    assert len({m.industry for m in samples}) >= 12
+    assert len({lang for m in samples for lang in m.languages}) >= 10
+
+
+def test_two_profiles_are_stale_the_rest_recent(samples: list[Mentor]) -> None:
+    stale = [m.slug for m in samples if (WRITTEN - m.confirmed).days > 365]
+    assert len(stale) == 2
+
+
+def test_some_bios_use_markdown(samples: list[Mentor]) -> None:
+    assert sum("](https://" in m.bio for m in samples) >= 1
+    assert sum("*" in m.bio for m in samples) >= 3
+    assert sum("\n- " in m.bio or "\n1. " in m.bio for m in samples) >= 2
+
+
+def _png_size(data: bytes) -> tuple[int, int]:
+    """Width and height of a PNG, checking the signature, every chunk's CRC and the pixels."""
+    assert data.startswith(b"\x89PNG\r\n\x1a\n")
+    pos, idat, size = 8, b"", (0, 0)
+    while pos < len(data):
+        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        kind, body = data[pos + 4 : pos + 8], data[pos + 8 : pos + 8 + length]
+        (crc,) = struct.unpack(">I", data[pos + 8 + length : pos + 12 + length])
+        assert crc == zlib.crc32(kind + body) & 0xFFFFFFFF
+        if kind == b"IHDR":
+            size = struct.unpack(">II", body[:8])
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + length
+    width, height = size
+    assert len(zlib.decompress(idat)) == height * (1 + 3 * width)
+    return size
+
+
+def test_sample_photos_are_small_valid_pngs_and_all_used(samples: list[Mentor]) -> None:
+    used = {m.photo for m in samples if m.photo}
+    assert len(used) >= 2
+    files = {p.name for p in (MENTORS / "photos").iterdir()}
+    assert used == files
+    for name in files:
+        data = (MENTORS / "photos" / name).read_bytes()
+        assert len(data) < 1_000_000
+        assert _png_size(data) == (96, 96)
