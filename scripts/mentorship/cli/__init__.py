@@ -41,4 +41,5 @@ def main(verbose: int, quiet: bool) -> None:
 
 # Command modules, one per stage; importing one registers its commands on `main`.
 from . import profiles_cmds  # noqa: E402,F401
+from . import sync_cmd  # noqa: E402,F401
 from . import nightly_cmd  # noqa: E402,F401
