@@ -6,6 +6,7 @@ default runs without touching the Google client libraries or the network.
 
 from __future__ import annotations
 
+from .calendar import Calendar
 from .config import Config
 from .errors import ConfigError
 from .ledger import Spreadsheet
@@ -29,3 +30,17 @@ def open_spreadsheet(config: Config) -> Spreadsheet:
     from .sheets_google import open_google_spreadsheet
 
     return open_google_spreadsheet(config.spreadsheet_key.strip())
+
+
+def open_calendar(config: Config) -> Calendar:
+    """Where invites go: Google Calendar `calendar.calendar_id`, or .ics files in `invites_dir`.
+
+    Raises AccessError when Google credentials are missing or refused.
+    """
+    if config.backend == "local":
+        from .calendar.ics import IcsCalendar
+
+        return IcsCalendar.for_site(config.invites_path, config.calendar.site_url)
+    from .calendar.google import open_google_calendar
+
+    return open_google_calendar(config.calendar)
