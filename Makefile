@@ -24,6 +24,7 @@ serve: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/mentorship validate
+	$(BIN)/python examples/seed_local_ledger.py
 	$(BIN)/mkdocs build --strict --site-dir site
 	@echo
 	@echo "The site is in site/. Open it with:  $(BIN)/python -m http.server -d site 8000"
