@@ -126,6 +126,10 @@ class GoogleSpreadsheet:
         self.account = account
         self.retry = retry or RetryPolicy()
         self.calls = 0
+        # This class owns the retries (it must know whether a write is being repeated), so a
+        # retrying HTTP client (google_api.RetryingHTTPClient) is told to try once.
+        if hasattr(http, "max_attempts"):
+            http.max_attempts = 1
         metadata = self._call(
             "read the spreadsheet's metadata", lambda: http.fetch_sheet_metadata(key)
         )
@@ -275,8 +279,9 @@ class GoogleSpreadsheet:
         """Run one API call with retries; failures become MentorshipErrors saying what to do.
 
         `already_done`: text of the 400 error a repeated call gets when an earlier attempt took
-        effect before its answer was lost (e.g. "already exists" for addSheet); it counts as
-        success, which is safe because spreadsheets.batchUpdate applies all requests or none.
+        effect before its answer was lost (e.g. "already exists" for addSheet: the tab was not
+        there when the metadata was read). It counts as success, which is safe because
+        spreadsheets.batchUpdate applies all its requests or none.
         """
         attempt = 0
         while True:
@@ -285,11 +290,12 @@ class GoogleSpreadsheet:
                 return call()
             except (APIError, requests.RequestException) as exc:
                 status, reason, message = error_details(exc)
-                if already_done and attempt > 0 and status == 400 and already_done in message:
+                if already_done and status == 400 and already_done in message:
                     log.info("sheets: an earlier attempt to %s had taken effect", what)
                     return None  # type: ignore[return-value]
                 if not _retryable(status, reason) or attempt + 1 >= self.retry.attempts:
-                    raise self._explain(what, status, reason, message, attempt + 1) from None
+                    body = getattr(getattr(exc, "response", None), "content", b"")
+                    raise self._explain(what, status, reason, message, attempt + 1, body) from None
                 wait = self.retry.delay(attempt, _retry_after(exc))
                 log.info(
                     "sheets: %s got %s%s; retry %d in %.1f s",
@@ -303,19 +309,15 @@ class GoogleSpreadsheet:
                 attempt += 1
 
     def _explain(
-        self, what: str, status: int | None, reason: str, message: str, attempts: int
+        self, what: str, status: int | None, reason: str, message: str, attempts: int, body: Any
     ) -> MentorshipError:
-        sheet = f"spreadsheet {self.key}"
-        who = (
-            f"the service account {self.account}"
-            if self.account
-            else "the Google account of your Application Default Credentials"
-        )
-        if _retryable(status, reason):
+        from .google_api import describe_http_error
+
+        if status is None or status >= 500:
             got = f"HTTP {status}" if status else "network errors"
             return AccessError(
                 f"Google kept answering {got} when trying to {what} ({attempts} attempts); "
-                "this is temporary (quota or outage). Run the command again later."
+                "this is temporary. Nothing is lost: run the command again later."
             )
         if status == 403 and (
             reason in ("accessNotConfigured", "SERVICE_DISABLED") or "has not been used" in message
@@ -325,23 +327,12 @@ class GoogleSpreadsheet:
                 "Enable it in the Google Cloud console (APIs & Services > Library > Google Sheets "
                 "API), then run again."
             )
-        if status == 403:
-            return AccessError(
-                f"Google refused access to {sheet} (403: {message}). Open the sheet, press Share "
-                f"and add {who} as an Editor, then run again."
-            )
-        if status == 404:
-            return AccessError(
-                f"Google has no {sheet} (404). Check spreadsheet_key in [tool.mentorship] in "
-                "pyproject.toml: it is the long id in the sheet's address, "
-                "https://docs.google.com/spreadsheets/d/<spreadsheet_key>/edit."
-            )
-        if status == 401:
-            return AccessError(
-                "Google did not accept the credentials (401). Check GOOGLE_APPLICATION_CREDENTIALS "
-                "or run `gcloud auth application-default login`, then run again."
-            )
-        return LedgerError(f"Google refused to {what} in {sheet} (HTTP {status}: {message}).")
+        if status in (401, 403, 404, 429):
+            error = describe_http_error(status, body, service_account_email=self.account)
+            return AccessError(f"{error} (spreadsheet {self.key})")
+        return LedgerError(
+            f"Google refused to {what} in spreadsheet {self.key} (HTTP {status}: {message})."
+        )
 
 
 def _text(cell: Any) -> str:
@@ -391,8 +382,8 @@ def open_google_spreadsheet(key: str) -> GoogleSpreadsheet:
     """Open the spreadsheet `key` with Application Default Credentials (see `google_api`)."""
     from . import google_api
 
-    scopes = ["https://www.googleapis.com/auth/spreadsheets"]
-    creds = google_api.credentials(scopes)
+    creds = google_api.credentials(google_api.SHEETS_SCOPES)
     client = google_api.gspread_client(creds)
-    account = str(getattr(creds, "service_account_email", "") or "")
-    return GoogleSpreadsheet(client.http_client, key, account=account)
+    return GoogleSpreadsheet(
+        client.http_client, key, account=google_api.service_account_email(creds)
+    )
