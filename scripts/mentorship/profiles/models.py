@@ -117,8 +117,9 @@ class Weekday(StrEnum):
     saturday = "saturday"
     sunday = "sunday"
 
+    # Shadows str.index on purpose: matching, scheduling and the site read `day.index`.
     @property
-    def index(self) -> int:
+    def index(self) -> int:  # type: ignore[override]
         """0 for Monday to 6 for Sunday."""
         return list(Weekday).index(self)
 
