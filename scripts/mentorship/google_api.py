@@ -1,0 +1,280 @@
+"""The Google side of the edge: credentials, the two real clients, and Google's errors in words.
+
+Credentials come from Application Default Credentials only (a service-account or
+authorized-user JSON named by GOOGLE_APPLICATION_CREDENTIALS, `gcloud auth
+application-default login`, or workload identity federation on GitHub Actions). Nothing here
+reads a key path from the repository.
+
+`MENTORSHIP_GOOGLE_API_ROOT` (e.g. `http://127.0.0.1:8765`, printed by
+`python -m tests.fake_google`) sends every Sheets, Drive and Calendar call to that root
+instead of Google, so staff and tests can rehearse the real CLI against the loopback fake.
+Unset, the clients talk to Google.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import google.auth
+import gspread
+import requests
+from google.auth.credentials import AnonymousCredentials, Credentials
+from google.auth.exceptions import DefaultCredentialsError
+from google.auth.transport.requests import AuthorizedSession
+from gspread.exceptions import APIError
+from gspread.http_client import HTTPClient
+
+from mentorship.errors import AccessError
+
+API_ROOT_ENV = "MENTORSHIP_GOOGLE_API_ROOT"
+#: The hosts the clients call; each is replaced by the API root when one is set.
+GOOGLE_HOSTS = ("https://sheets.googleapis.com", "https://www.googleapis.com")
+SHEETS_SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
+CALENDAR_SCOPES = (
+    "https://www.googleapis.com/auth/calendar.events",
+    "https://www.googleapis.com/auth/calendar.freebusy",
+)
+_RATE_LIMIT_REASONS = {"rateLimitExceeded", "userRateLimitExceeded", "RATE_LIMIT_EXCEEDED"}
+
+
+def api_root() -> str | None:
+    """The API root override from MENTORSHIP_GOOGLE_API_ROOT, or None to talk to Google."""
+    root = os.environ.get(API_ROOT_ENV, "").strip().rstrip("/")
+    return root or None
+
+
+def rewrite_url(url: str, root: str | None) -> str:
+    """Point a Google API URL at `root` (unchanged when root is None)."""
+    if root:
+        for host in GOOGLE_HOSTS:
+            if url.startswith(host + "/") or url == host:
+                return root + url[len(host) :]
+    return url
+
+
+def credentials(scopes: Sequence[str], *, delegate: str = "") -> Credentials:
+    """Application Default Credentials for `scopes`, acting for `delegate` when given.
+
+    `delegate` (a staff user's email) needs a service account with domain-wide delegation.
+    With an API root override and no ADC at all, anonymous credentials are used, which is
+    what the loopback fake accepts.
+    """
+    try:
+        creds, _project = google.auth.default(scopes=list(scopes))
+    except DefaultCredentialsError:
+        if api_root():
+            return AnonymousCredentials()
+        raise AccessError(
+            "No Google credentials found. Set GOOGLE_APPLICATION_CREDENTIALS to the path of a "
+            "service-account JSON key kept outside the repository, or run `gcloud auth "
+            "application-default login`; on GitHub Actions use workload identity federation "
+            "(google-github-actions/auth). To rehearse without Google, start "
+            f"`python -m tests.fake_google` and set {API_ROOT_ENV} to the URL it prints."
+        ) from None
+    if delegate:
+        with_subject = getattr(creds, "with_subject", None)
+        if with_subject is None:
+            raise AccessError(
+                f'`delegate = "{delegate}"` is set in [tool.mentorship.calendar], but the '
+                "Application Default Credentials are not a service account, so they cannot act "
+                "for another user. Use a service-account key with domain-wide delegation, or "
+                "remove `delegate` to act as the signed-in user."
+            )
+        creds = with_subject(delegate)
+    return creds
+
+
+def service_account_email(creds: Any) -> str:
+    """The service account's email when the credentials are one, else ""."""
+    email = getattr(creds, "service_account_email", "") or ""
+    return email if isinstance(email, str) and "@" in email else ""
+
+
+class _RootSession(AuthorizedSession):
+    """An AuthorizedSession that sends Google-bound URLs to the API root override."""
+
+    def __init__(self, creds: Credentials, root: str | None) -> None:
+        super().__init__(creds)
+        self._root = root
+
+    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+        """Same as AuthorizedSession.request, with the URL rewritten."""
+        return super().request(method, rewrite_url(url, self._root), *args, **kwargs)
+
+
+def is_retryable(status: int, error: Any) -> bool:
+    """Whether Google's answer is worth retrying: 408, 429, 5xx, and 403 rate limits."""
+    if status in (408, 429) or status >= 500:
+        return True
+    if status == 403 and isinstance(error, dict):
+        reasons = {e.get("reason") for e in error.get("errors") or [] if isinstance(e, dict)}
+        reasons |= {d.get("reason") for d in error.get("details") or [] if isinstance(d, dict)}
+        return bool(reasons & _RATE_LIMIT_REASONS)
+    return False
+
+
+class RetryingHTTPClient(HTTPClient):
+    """gspread's HTTP client with bounded exponential backoff (with jitter).
+
+    Retries 408, 429, 5xx, rate-limit 403 and dropped connections, up to `max_attempts`
+    tries in all, honouring Retry-After. Any other error is raised at once.
+    """
+
+    max_attempts = 6
+    base_delay = 1.0
+    max_delay = 32.0
+    sleep: Callable[[float], None] = staticmethod(time.sleep)
+
+    def request(self, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+        """Send, retrying transient failures."""
+        for attempt in range(1, self.max_attempts + 1):
+            try:
+                return super().request(*args, **kwargs)
+            except APIError as err:
+                if attempt == self.max_attempts or not is_retryable(err.code, err.error):
+                    raise
+                retry_after = err.response.headers.get("Retry-After", "")
+                delay = float(retry_after) if retry_after.isdigit() else None
+            except requests.ConnectionError:
+                if attempt == self.max_attempts:
+                    raise
+                delay = None
+            if delay is None:
+                delay = min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
+                delay *= 0.5 + random.random() / 2
+            self.sleep(delay)
+        raise AssertionError("unreachable")
+
+
+def gspread_client(creds: Credentials, *, backoff: float | None = None) -> gspread.Client:
+    """The real gspread client, retrying transient errors, aimed at the API root when set.
+
+    `backoff` is the first retry delay in seconds; by default 1 s against Google and 10 ms
+    against an API root override (the fake has no quota to be gentle with).
+    """
+    root = api_root()
+    client = gspread.Client(None, session=_RootSession(creds, root), http_client=RetryingHTTPClient)  # type: ignore[arg-type]
+    http = client.http_client
+    assert isinstance(http, RetryingHTTPClient)
+    http.base_delay = backoff if backoff is not None else (0.01 if root else 1.0)
+    return client
+
+
+def calendar_service(creds: Credentials) -> Any:
+    """The real google-api-python-client Calendar v3, from the discovery document it ships.
+
+    Batches must be made with `calendar_batch()`: the service's own
+    `new_batch_http_request()` always targets Google's batch URL.
+    """
+    from googleapiclient.discovery import build
+
+    root = api_root()
+    options = {"api_endpoint": f"{root}/calendar/v3/"} if root else None
+    return build(
+        "calendar",
+        "v3",
+        credentials=creds,
+        static_discovery=True,
+        cache_discovery=False,
+        client_options=options,
+    )
+
+
+def calendar_batch_uri() -> str:
+    """Calendar's batch endpoint, at the API root override when one is set."""
+    return f"{api_root() or 'https://www.googleapis.com'}/batch/calendar/v3"
+
+
+def calendar_batch(callback: Callable[..., Any] | None = None) -> Any:
+    """A BatchHttpRequest for Calendar v3 (at most 50 requests per batch, Google's limit)."""
+    from googleapiclient.http import BatchHttpRequest
+
+    return BatchHttpRequest(callback=callback, batch_uri=calendar_batch_uri())
+
+
+def _error_fields(body: Any) -> tuple[str, str, set[str]]:
+    """(message, status, reasons) from a Google error body (bytes, str or parsed)."""
+    if isinstance(body, bytes):
+        body = body.decode("utf-8", "replace")
+    if isinstance(body, str):
+        try:
+            body = json.loads(body)
+        except ValueError:
+            return body.strip()[:200], "", set()
+    error = body.get("error", body) if isinstance(body, dict) else {}
+    if not isinstance(error, dict):
+        return str(error), "", set()
+    reasons = {str(e.get("reason")) for e in error.get("errors") or [] if isinstance(e, dict)}
+    reasons |= {str(d.get("reason")) for d in error.get("details") or [] if isinstance(d, dict)}
+    return str(error.get("message", "")), str(error.get("status", "")), reasons
+
+
+def describe_http_error(
+    status: int,
+    body: Any,
+    *,
+    service_account_email: str,
+    service: str = "sheets",
+) -> AccessError:
+    """An AccessError whose message says what Google refused and what staff should do.
+
+    `service` is "sheets" (also Drive) or "calendar"; `body` is Google's error body.
+    """
+    message, status_name, reasons = _error_fields(body)
+    account = service_account_email or "the service account in GOOGLE_APPLICATION_CREDENTIALS"
+    said = f" Google said: {message}" if message else ""
+    if status == 403 and "forbiddenForServiceAccounts" in reasons:
+        return AccessError(
+            "Google Calendar refused to invite attendees (403 forbiddenForServiceAccounts): a "
+            "service account cannot send invitations on its own. Either give the service "
+            f"account {account} domain-wide delegation in the Google Workspace admin console "
+            "(Security > API controls > Domain-wide delegation, scope "
+            "https://www.googleapis.com/auth/calendar.events) and set `delegate = "
+            '"staff-user@your-university.edu"` in [tool.mentorship.calendar] of pyproject.toml, '
+            "or run with an authorized-user credential (`gcloud auth application-default "
+            "login`) of the staff account that owns the program calendar."
+        )
+    if (status in (403, 429) and reasons & _RATE_LIMIT_REASONS) or status == 429:
+        return AccessError(
+            f"Google's rate limit for the {'Calendar' if service == 'calendar' else 'Sheets'} API "
+            f"was still exceeded after several retries ({status} {status_name or 'rate limit'}). "
+            "Nothing is lost: wait a few minutes and run the command again; if it keeps "
+            "happening, ask for a higher quota in the Google Cloud console." + said
+        )
+    if status == 401:
+        return AccessError(
+            "Google rejected the credentials (401). Check that GOOGLE_APPLICATION_CREDENTIALS "
+            "points to a current key, or run `gcloud auth application-default login` again." + said
+        )
+    if service == "calendar":
+        if status == 403:
+            return AccessError(
+                f"Google Calendar refused access (403). Share the program calendar with {account} "
+                "with permission 'Make changes to events' (calendar settings > Share with specific "
+                "people), or set `delegate` in [tool.mentorship.calendar] to a staff user who "
+                "owns it." + said
+            )
+        if status == 404:
+            return AccessError(
+                "Google Calendar found no such calendar (404). Check `calendar_id` in "
+                "[tool.mentorship.calendar] of pyproject.toml (calendar settings > Integrate "
+                f"calendar > Calendar ID) and that it is shared with {account}." + said
+            )
+    else:
+        if status == 403:
+            return AccessError(
+                f"Google refused access to the spreadsheet (403). Share the sheet with {account} "
+                "as Editor (Share button in Google Sheets), then run the command again." + said
+            )
+        if status == 404:
+            return AccessError(
+                "Google found no spreadsheet with this key (404). Check `spreadsheet_key` in "
+                "[tool.mentorship] of pyproject.toml: it is the long id in the sheet's URL, "
+                "between /d/ and /edit." + said
+            )
+    return AccessError(f"Google answered {status} {status_name}.{said}".strip())

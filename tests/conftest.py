@@ -1,0 +1,20 @@
+"""Shared fixtures. The fake Google APIs: `fake_google` (a fresh loopback server per test)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.fake_google import FakeGoogle
+
+
+@pytest.fixture
+def fake_google() -> Iterator[FakeGoogle]:
+    """A running FakeGoogle with empty state; point clients at `fake_google.base_url`."""
+    with FakeGoogle(seed=1) as fake:
+        yield fake
+
+
+# Site tests (tests/test_site_*.py): the built sample site, its loopback server, one browser.
+from tests.site_browser import browser, built_site, site_url  # noqa: E402, F401
