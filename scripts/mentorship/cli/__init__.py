@@ -43,3 +43,4 @@ def main(verbose: int, quiet: bool) -> None:
 from . import profiles_cmds  # noqa: E402,F401
 from . import sync_cmd  # noqa: E402,F401
 from . import nightly_cmd  # noqa: E402,F401
+from . import invite_cmd  # noqa: E402,F401
