@@ -8,7 +8,9 @@ import sys
 
 import pytest
 from mentorship.errors import LockedError
-from mentorship.lock import RUNS, acquire, holder_gone, holder_of
+from mentorship.ledger import WriteBatch
+from mentorship.lock import RUNS, holder_gone, holder_of
+from mentorship.lock import acquire as real_acquire
 from mentorship.sheets_local import LocalSpreadsheet
 
 NOW = dt.datetime(2026, 11, 28, 3, 17, tzinfo=dt.UTC)
@@ -18,6 +20,32 @@ OTHER = "local testhost pid 200"
 
 def always_alive(pid: int) -> bool:
     return True
+
+
+class Clock:
+    """Monotonic time that only moves when the lock sleeps (or a test says so)."""
+
+    def __init__(self):
+        self.t = 0.0
+        self.during_sleep = None
+
+    def __call__(self) -> float:
+        return self.t
+
+    def sleep(self, seconds: float) -> None:
+        if self.during_sleep:
+            hook, self.during_sleep = self.during_sleep, None
+            hook()
+        self.t += seconds
+
+
+CLOCK = Clock()
+
+
+def acquire(*args, **kwargs):
+    kwargs.setdefault("clock", CLOCK)
+    kwargs.setdefault("sleep", CLOCK.sleep)
+    return real_acquire(*args, **kwargs)
 
 
 def runs(sheet: LocalSpreadsheet) -> list[list[str]]:
@@ -112,19 +140,50 @@ class Interleave:
 
 
 @pytest.mark.parametrize("when", ["after-first-read", "before-write"])
-def test_two_runs_racing_for_the_lock_agree_on_one_winner(sheet, when):
+def test_a_run_that_slept_past_a_rivals_whole_claim_backs_off(sheet, when):
     won = {}
 
     def other_run():
         won["other"] = acquire(sheet, NOW, holder=OTHER, alive=always_alive)
 
     racing = Interleave(sheet, when, other_run)
-    with pytest.raises(LockedError, match="pid 200"):
+    with pytest.raises(LockedError, match="run again"):
         acquire(racing, NOW, holder=ME, alive=always_alive)
     assert won["other"].row == 2
     rows = runs(sheet)
-    assert rows[2][1] == ME and rows[2][5].startswith("lost the race")
+    assert rows[2][1] == ME and rows[2][4], "the backed-off claim is released"
     assert holder_of(sheet, NOW, me="local elsewhere pid 1", alive=always_alive).holder == OTHER
+
+
+def _claim_row(holder: str) -> list[str]:
+    return ["rival-run", holder, "2026-11-28T03:17:00Z", "2026-11-28T05:17:00Z", "", ""]
+
+
+def test_a_claim_overwritten_while_settling_loses(sheet):
+    # Google-style appends land "below the last row read": a rival that read the tab before
+    # our write puts its claim on our row, and the later write wins.
+    def rival_overwrites():
+        batch = WriteBatch()
+        for col, value in enumerate(_claim_row(OTHER), start=1):
+            batch.updates.append((RUNS, 2, col, value))
+        sheet.write(batch)
+
+    CLOCK.during_sleep = rival_overwrites
+    with pytest.raises(LockedError, match="pid 200"):
+        acquire(sheet, NOW, holder=ME, alive=always_alive)
+    assert holder_of(sheet, NOW, me="local elsewhere pid 1", alive=always_alive).holder == OTHER
+
+
+def test_a_rival_claim_in_a_later_row_loses_to_ours(sheet):
+    def rival_appends():
+        batch = WriteBatch()
+        batch.appends[RUNS] = [_claim_row(OTHER)]
+        sheet.write(batch)
+
+    CLOCK.during_sleep = rival_appends
+    lock = acquire(sheet, NOW, holder=ME, alive=always_alive)
+    assert lock.row == 2
+    assert holder_of(sheet, NOW, me="local elsewhere pid 1", alive=always_alive).holder == ME
 
 
 def test_earlier_actions_run_of_the_same_workflow_is_over_by_construction():

@@ -1,27 +1,37 @@
 """The run lock: one row per nightly run in the ledger's `Runs` tab, so two runs never both send.
 
-Acquiring takes three steps over the plain `Spreadsheet` interface (no transactions needed):
+The spreadsheet offers no transaction, only reads and batched writes, and both backends apply
+an append as "write below the last row I read", so two runs appending at once may land on the
+same row and the later write wins. Acquiring is therefore Fischer's mutual exclusion over that
+last-writer-wins row:
 
 1. read `Runs`; if a live claim is there (not released, not expired, holder not known dead),
    refuse with `LockedError` (exit 2);
-2. append our own claim row (run id, holder, started, expires);
-3. read `Runs` back and confirm ownership: of all live claims, the one in the lowest sheet row
-   wins. Appends are applied one after the other by the spreadsheet, so a claim in a lower row
-   was written before ours and is already visible when we read back. Two runs that raced past
-   step 1 therefore agree on the same winner; the loser marks its row `lost` and stops.
+2. write our claim (run id, holder, started, expires) below the last row, and check that the
+   time from the start of step 1 to the end of this write stayed under `settle` seconds;
+   otherwise give up (our read may be stale) and ask for a re-run;
+3. wait `settle` seconds, then read `Runs` back: we hold the lock only if our claim is still
+   there and is the live claim in the lowest row.
 
-A claim expires `ttl` after its last heartbeat (2 hours by default; the nightly run refreshes it
-before each stage, and its workflow times out after 30 minutes), so a run killed by a power cut
-holds the lock at most that long. Sooner than that a claim counts as dead when its holder can be
-seen to be gone: a process on this same machine that no longer exists, or an earlier GitHub
-Actions run of the same workflow (the workflow's concurrency group starts a run only after the
-previous one has ended). A refresh that finds its claim taken over stops the run.
+Any rival that read the tab before our write writes within `settle` of its read (its own step 2
+check), so by the time we read back its claim is visible: either it overwrote ours (we lose) or
+it sits in another row (the lower row wins, and both runs agree which). A rival that reads
+after our write sees our claim and refuses. The nightly run also re-reads its claim before each
+stage (`RunLock.refresh`) and stops if it was overwritten or taken over meanwhile.
+
+A claim expires `ttl` after its last heartbeat (2 hours by default; the workflow times out
+after 30 minutes), so a run killed by a power cut holds the lock at most that long. Sooner than
+that a claim counts as dead when its holder can be seen to be gone: a process on this same
+machine that no longer exists, or an earlier GitHub Actions run of the same workflow (the
+workflow's concurrency group starts a run only after the previous one has ended).
 
 Why this is safe enough: on GitHub the concurrency group already serialises runs, so the lock
-is the second fence, against a run started by hand on a laptop at the same time, or a stale run
-resumed after its claim expired. Every stage is also idempotent by itself (invites have event
-ids derived from the match id, so Google answers a repeat with 409 `duplicate`); the lock keeps
-two runs from racing on the same rows, it is not what keeps a re-run from sending twice.
+is the second fence, against a run started by hand on a laptop at the same time or a run
+resumed after its claim expired; the race it must win is rare, and its timing assumption (a
+write lands within `settle` seconds) is checked, not assumed. And every stage is idempotent by
+itself (invites carry event ids derived from the match id, so Google answers a repeat with 409
+`duplicate`): the lock keeps two runs from racing over the same rows; it is not what keeps a
+re-run from sending twice.
 """
 
 from __future__ import annotations
@@ -30,11 +40,12 @@ import datetime as dt
 import os
 import re
 import socket
+import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from .errors import LedgerError, LockedError
+from .errors import LockedError
 from .ledger import Record, Spreadsheet, Table, WriteBatch
 
 RUNS = "Runs"
@@ -47,6 +58,8 @@ RUN_COLUMNS: tuple[str, ...] = (
     "outcome",
 )
 DEFAULT_TTL = dt.timedelta(hours=2)
+# Seconds a claim may take to land, and the wait before reading it back (Fischer's delay).
+DEFAULT_SETTLE = 3.0
 
 _LOCAL_RE = re.compile(r"^local (?P<host>\S+) pid (?P<pid>\d+)$")
 _ACTIONS_RE = re.compile(
@@ -224,9 +237,17 @@ def acquire(
     holder: str | None = None,
     ttl: dt.timedelta = DEFAULT_TTL,
     alive: Callable[[int], bool] = process_alive,
+    settle: float = DEFAULT_SETTLE,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
 ) -> RunLock:
-    """Take the ledger's run lock, or raise LockedError naming who holds it (exit 2)."""
+    """Take the ledger's run lock, or raise LockedError naming who holds it (exit 2).
+
+    `settle` is the longest a claim may take to land and how long we wait before reading back
+    (see the module docstring); `clock` and `sleep` are parameters so tests need not wait.
+    """
     me = current_holder() if holder is None else holder
+    began = clock()
     table = _read(sheet)
     for record, claim in _claims(table):
         if _live(claim, record, now, me, alive):
@@ -250,29 +271,40 @@ def acquire(
     batch = WriteBatch()
     table.collect(batch)
     sheet.write(batch)
-
-    # Read back: the lowest live claim wins (see the module docstring).
-    claims = _claims(_read(sheet))
-    mine = [(r, c) for r, c in claims if c.run_id == run_id]
-    if not mine:
-        raise LedgerError(
-            f"The {RUNS} tab did not keep this run's claim {run_id}; check that the sheet is "
-            "not protected against the service account."
+    if clock() - began >= settle:
+        _give_up(sheet, run_id, now, "claim took too long to write")
+        raise LockedError(
+            f"Claiming the ledger lock took longer than {settle:g} s (a slow or retried write), "
+            "so another run may have claimed it at the same moment. Nothing was done; run again."
         )
-    my_claim = mine[0][1]
-    live = [c for r, c in claims if _live(c, r, now, me, alive) or c.run_id == run_id]
-    winner = min(live, key=lambda c: c.row)
-    if winner.run_id != run_id:
-        lost = Table(RUNS, RUN_COLUMNS, sheet.read([RUNS]).get(RUNS))
-        for record in lost:
-            if record["run_id"] == run_id:
-                lost.set(record, "released_at", _stamp(now))
-                lost.set(record, "outcome", f"lost the race to run {winner.run_id}")
-        batch = WriteBatch()
-        lost.collect(batch)
-        sheet.write(batch)
+    sleep(settle)
+
+    # Read back: our claim must still be there and be the lowest live one.
+    claims = _claims(_read(sheet))
+    mine = [c for _r, c in claims if c.run_id == run_id]
+    live = [c for r, c in claims if c.run_id == run_id or _live(c, r, now, me, alive)]
+    winner = min(live, key=lambda c: c.row) if live else None
+    if not mine or winner is None or winner.run_id != run_id:
+        if mine:
+            _give_up(sheet, run_id, now, f"lost the race to run {winner.run_id if winner else '?'}")
+        if winner is None or winner.run_id == run_id:
+            raise LockedError(
+                "Another run claimed the ledger lock at the same moment; run again later."
+            )
         raise LockedError(_held_message(winner))
-    return RunLock(sheet, run_id, me, my_claim.row, ttl)
+    return RunLock(sheet, run_id, me, mine[0].row, ttl)
+
+
+def _give_up(sheet: Spreadsheet, run_id: str, now: dt.datetime, why: str) -> None:
+    table = _read(sheet)
+    for record in table:
+        if record["run_id"] == run_id and not record["released_at"].strip():
+            table.set(record, "released_at", _stamp(now))
+            table.set(record, "outcome", why)
+    batch = WriteBatch()
+    table.collect(batch)
+    if batch:
+        sheet.write(batch)
 
 
 def _held_message(claim: Claim) -> str:
