@@ -1,0 +1,295 @@
+"""The `match` stage over the ledger: waiting requests in, Matches rows and statuses out.
+
+It reads the Requests and Matches tabs once, scores and solves, and writes everything back in
+one `WriteBatch`. A run that died half-way (matches appended, statuses not yet written) is
+finished by the next: a request that already holds an active match is marked `matched`, never
+matched twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import numpy as np
+
+from .. import ledger, weekly
+from ..config import Config
+from ..ledger import MATCHES, REQUESTS, MatchStatus, RequestStatus, Spreadsheet, Table
+from ..profiles.models import Mentor
+from .demand import DemandReport, demand_report
+from .explain import match_reasons, waiting_reason
+from .scoring import MatchRequest, score_pairs
+from .solver import solve
+
+PENDING = (RequestStatus.NEW, RequestStatus.WAITING)
+
+
+@dataclass(frozen=True)
+class MatchMade:
+    """One new match, as written to the Matches tab."""
+
+    match_id: str
+    request_id: str
+    mentor: str
+    mentor_name: str
+    score: float
+    reasons: str
+    status: str
+
+
+@dataclass(frozen=True)
+class StillWaiting:
+    """A request nobody fits this round, and why in plain words."""
+
+    request_id: str
+    reason: str
+
+
+@dataclass
+class MatchReport:
+    """What one `match` run did (or, with `dry_run`, would do).
+
+    `matches` are the new matches; `waiting` the requests left waiting with their reason;
+    `resumed` the request ids marked matched because an earlier run had already written their
+    match; `demand` the demand report; `pending` the number of requests considered.
+    """
+
+    matches: list[MatchMade] = field(default_factory=list)
+    waiting: list[StillWaiting] = field(default_factory=list)
+    resumed: list[str] = field(default_factory=list)
+    demand: DemandReport = field(default_factory=DemandReport)
+    pending: int = 0
+    dry_run: bool = False
+    approval: str = "auto"
+
+    def summary(self) -> str:
+        """One line: how many were matched and how many wait."""
+        verb = "would be" if self.dry_run else "were"
+        text = (
+            f"{self.pending} request(s) considered: {len(self.matches)} {verb} matched, "
+            f"{len(self.waiting)} wait."
+        )
+        if self.resumed:
+            text += f" {len(self.resumed)} already had a match from an earlier run."
+        if self.matches and self.approval == "manual":
+            text += " New matches are proposed: set status to approved in the Matches tab."
+        return text
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (for JSON or the nightly summary)."""
+        return {
+            "summary": self.summary(),
+            "dry_run": self.dry_run,
+            "pending": self.pending,
+            "matches": [vars(m) for m in self.matches],
+            "waiting": [vars(w) for w in self.waiting],
+            "resumed": list(self.resumed),
+            "demand": self.demand.to_dict(),
+        }
+
+    def to_markdown(self) -> str:
+        """The run as Markdown: summary, matches, waiting requests, then the demand report."""
+        lines = ["## Matching", "", self.summary(), ""]
+        if self.matches:
+            lines += ["| Request | Mentor | Score | Status | Reasons |", "|---|---|---|---|---|"]
+            lines += [
+                f"| {m.request_id} | {m.mentor} | {m.score:.2f} | {m.status} | {_md(m.reasons)} |"
+                for m in self.matches
+            ]
+            lines.append("")
+        if self.waiting:
+            lines += ["| Waiting request | Why |", "|---|---|"]
+            lines += [f"| {w.request_id} | {_md(w.reason)} |" for w in self.waiting]
+            lines.append("")
+        return "\n".join(lines) + "\n" + self.demand.to_markdown()
+
+
+def _md(text: str) -> str:
+    value = " ".join(text.split())
+    for char in "\\|*_`[]<>#":
+        value = value.replace(char, "\\" + char)
+    return value
+
+
+def timestamp(now: dt.datetime) -> str:
+    """The ledger's time format: UTC to the second, '2026-11-28T21:00:00Z'."""
+    return now.astimezone(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def match_id(request_id: str, mentor: str, earlier: int) -> str:
+    """A stable id: the same request, mentor and number of earlier such matches give the same id.
+
+    Lowercase hex, so the calendar's event id (base32hex) can be derived from it directly.
+    """
+    material = f"{request_id}\x1f{mentor}\x1f{earlier}".encode()
+    return "m" + hashlib.sha256(material).hexdigest()[:12]
+
+
+def read_request(record: ledger.Record) -> tuple[MatchRequest | None, str]:
+    """The matching fields of a Requests row, or None and a reason staff can act on."""
+    zone = record["timezone"].strip() or "UTC"
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None, f"timezone {zone!r} is not known; fix it in row {record.row} of {REQUESTS}"
+    try:
+        windows = weekly.parse_windows(record["availability"])
+    except ValueError as exc:
+        return None, f"availability could not be read ({exc}); fix it in row {record.row}"
+    if not windows:
+        return None, "no availability given"
+    request = MatchRequest(
+        request_id=record["request_id"].strip(),
+        program=record["program"].strip(),
+        industries=tuple(ledger.split_list(record["industries"])),
+        topics=tuple(ledger.split_list(record["topics"])),
+        languages=tuple(ledger.split_list(record["languages"])),
+        meeting_formats=tuple(ledger.split_list(record["meeting_formats"])),
+        timezone=zone,
+        availability=tuple((w.day, w.start, w.end) for w in windows),
+        preferred_mentor=record["preferred_mentor"].strip(),
+    )
+    return request, ""
+
+
+def run_match(
+    spreadsheet: Spreadsheet,
+    mentors: Sequence[Mentor],
+    config: Config,
+    now: dt.datetime,
+    dry_run: bool = False,
+) -> MatchReport:
+    """Match every `new` or `waiting` request and record the result in the ledger.
+
+    New Matches rows get status `approved` (config approval "auto") or `proposed` ("manual");
+    matched requests get status `matched`; the rest `waiting` with a reason. With `dry_run`
+    nothing is written and the report says what would happen.
+    """
+    stamp = timestamp(now)
+    tabs = spreadsheet.read([REQUESTS, MATCHES])
+    report = MatchReport(dry_run=dry_run, approval=config.approval)
+    if not tabs.get(REQUESTS):
+        return report  # intake has not run yet: nothing to match
+    requests = Table(REQUESTS, ledger.REQUEST_COLUMNS, tabs[REQUESTS])
+    matches = Table(MATCHES, ledger.MATCH_COLUMNS, tabs.get(MATCHES))
+    mentors = sorted(mentors, key=lambda m: m.slug)
+    known = {m.slug for m in mentors}
+
+    def who(record: ledger.Record) -> str:
+        # A student is the same person across requests by email; fall back to the request.
+        return record["email"].strip().casefold() or "#" + record["request_id"].strip()
+
+    student_of = {r["request_id"].strip(): who(r) for r in requests if r["request_id"].strip()}
+    active: Counter[str] = Counter()
+    has_active: set[str] = set()
+    before: set[tuple[str, str]] = set()
+    repeats: Counter[tuple[str, str]] = Counter()
+    for m in matches:
+        rid, slug, status = m["request_id"].strip(), m["mentor"].strip(), m["status"].strip()
+        repeats[(rid, slug)] += 1
+        before.add((student_of.get(rid, "#" + rid), slug))
+        if status in MatchStatus.ACTIVE:
+            active[slug] += 1
+            has_active.add(rid)
+
+    pending: list[tuple[ledger.Record, MatchRequest]] = []
+    left_unreadable: list[MatchRequest] = []
+    for record in requests:
+        if record["status"].strip() not in PENDING or not record["request_id"].strip():
+            continue
+        report.pending += 1
+        rid = record["request_id"].strip()
+        if rid in has_active:
+            report.resumed.append(rid)
+            _set_status(requests, record, RequestStatus.MATCHED, "", stamp)
+            continue
+        parsed, problem = read_request(record)
+        if parsed is None:
+            report.waiting.append(StillWaiting(rid, problem))
+            _set_status(requests, record, RequestStatus.WAITING, problem, stamp)
+            # Still demand: count what the student asked for.
+            left_unreadable.append(
+                MatchRequest(
+                    rid,
+                    industries=tuple(ledger.split_list(record["industries"])),
+                    topics=tuple(ledger.split_list(record["topics"])),
+                )
+            )
+            continue
+        pending.append((record, parsed))
+
+    batch_requests = [p for _, p in pending]
+    remaining = np.array([m.capacity - active[m.slug] for m in mentors], dtype=np.int64)
+    previous = [
+        (i, j)
+        for i, (record, _) in enumerate(pending)
+        for j, m in enumerate(mentors)
+        if (who(record), m.slug) in before
+    ]
+    pairs = score_pairs(
+        batch_requests, mentors, config.matching, now, remaining=remaining, previous=previous
+    )
+    assigned = solve(pairs.scores, np.maximum(remaining, 0))
+    options = np.isfinite(pairs.scores).sum(axis=1)
+    status = MatchStatus.PROPOSED if config.approval == "manual" else MatchStatus.APPROVED
+    left: list[MatchRequest] = list(left_unreadable)
+    for i, (record, request) in enumerate(pending):
+        j = int(assigned[i])
+        if j < 0:
+            reason = waiting_reason(request, mentors, pairs.blocked[i], int(options[i]))
+            report.waiting.append(StillWaiting(request.request_id, reason))
+            _set_status(requests, record, RequestStatus.WAITING, reason, stamp)
+            left.append(request)
+            continue
+        mentor = mentors[j]
+        reasons = "; ".join(match_reasons(pairs, i, j, request, mentor))
+        made = MatchMade(
+            match_id=match_id(
+                request.request_id, mentor.slug, repeats[(request.request_id, mentor.slug)]
+            ),
+            request_id=request.request_id,
+            mentor=mentor.slug,
+            mentor_name=mentor.name,
+            score=round(float(pairs.scores[i, j]), 2),
+            reasons=reasons,
+            status=status,
+        )
+        matches.append(
+            {
+                "match_id": made.match_id,
+                "request_id": made.request_id,
+                "mentor": made.mentor,
+                "score": f"{made.score:.2f}",
+                "reasons": made.reasons,
+                "status": made.status,
+                "created_at": stamp,
+                "updated_at": stamp,
+            }
+        )
+        active[mentor.slug] += 1
+        report.matches.append(made)
+        _set_status(requests, record, RequestStatus.MATCHED, "", stamp)
+
+    known_active = {slug: n for slug, n in active.items() if slug in known}
+    report.demand = demand_report(left, mentors, known_active)
+    batch = ledger.WriteBatch()
+    requests.collect(batch)
+    if report.matches or not matches.is_new:
+        matches.collect(batch)
+    if batch and not dry_run:
+        spreadsheet.write(batch)
+    return report
+
+
+def _set_status(table: Table, record: ledger.Record, status: str, reason: str, stamp: str) -> None:
+    if record["status"].strip() == status and record["reason"] == reason:
+        return
+    table.set(record, "status", status)
+    table.set(record, "reason", reason)
+    table.set(record, "updated_at", stamp)
