@@ -8,9 +8,9 @@ from pathlib import Path
 import icalendar
 import pytest
 from click.testing import CliRunner
-
 from mentorship.cli import main
 from mentorship.sheets_local import LocalSpreadsheet
+
 from tests.invite_support import match_row, read_matches, request_row, write_ledger
 
 REPO = Path(__file__).resolve().parents[1]
