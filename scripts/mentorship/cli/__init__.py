@@ -44,3 +44,4 @@ from . import profiles_cmds  # noqa: E402,F401
 from . import sync_cmd  # noqa: E402,F401
 from . import nightly_cmd  # noqa: E402,F401
 from . import invite_cmd  # noqa: E402,F401
+from . import match_cmd  # noqa: E402,F401

@@ -45,10 +45,14 @@ class MatchMade:
 
 @dataclass(frozen=True)
 class StillWaiting:
-    """A request nobody fits this round, and why in plain words."""
+    """A request nobody fits this round, and why in plain words.
+
+    `needs_staff` marks a row matching could not read (fix it in the Requests tab).
+    """
 
     request_id: str
     reason: str
+    needs_staff: bool = False
 
 
 @dataclass
@@ -67,6 +71,11 @@ class MatchReport:
     pending: int = 0
     dry_run: bool = False
     approval: str = "auto"
+
+    @property
+    def needs_attention(self) -> bool:
+        """True when some request row could not be read and staff should fix it."""
+        return any(w.needs_staff for w in self.waiting)
 
     def summary(self) -> str:
         """One line: how many were matched and how many wait."""
@@ -211,7 +220,7 @@ def run_match(
             continue
         parsed, problem = read_request(record)
         if parsed is None:
-            report.waiting.append(StillWaiting(rid, problem))
+            report.waiting.append(StillWaiting(rid, problem, needs_staff=True))
             _set_status(requests, record, RequestStatus.WAITING, problem, stamp)
             # Still demand: count what the student asked for.
             left_unreadable.append(
