@@ -441,3 +441,35 @@ class TestPhoto:
     def test_valid_photo_kinds(self, mentors: Path, name: str, head: bytes) -> None:
         (mentors / "photos" / name).write_bytes(head + b"\0" * 100)
         assert problems_of(mentors, edit(VALID, 3, f"photo: {name}")) == []
+
+
+def test_link_written_as_bare_address_explains_label_and_url(mentors: Path) -> None:
+    text = edit(edit(VALID, 26, "  - https://example.org/me"), 27, "")
+    msg = only(mentors, text)
+    assert msg.startswith("mentors/test-mentor.yml:26:5: links item 1: should be a set of fields")
+    assert "`label: LinkedIn` and `url: https://...`" in msg
+
+
+def test_window_written_as_one_line_explains_day_start_end(mentors: Path) -> None:
+    text = edit(edit(edit(VALID, 20, "  - tuesday 18:00-20:00"), 21, ""), 22, "")
+    msg = only(mentors, text)
+    assert msg.startswith(
+        "mentors/test-mentor.yml:20:5: availability item 1: should be a set of fields"
+    )
+    assert '`day: tuesday`, `start: "18:00"`' in msg
+
+
+def test_list_where_text_belongs(mentors: Path) -> None:
+    msg = only(mentors, edit(VALID, 6, "title:\n  - Analyst\n  - Writer"))
+    assert msg == (
+        "mentors/test-mentor.yml:7:3: title: should be a single piece of text on the same line, "
+        "not a list"
+    )
+
+
+def test_yaml_extension_is_reported_not_silently_skipped(mentors: Path) -> None:
+    (mentors / "test-mentor.yaml").write_text(VALID, encoding="utf-8")
+    result = load_profiles(mentors, today=TODAY)
+    assert [str(p) for p in result.problems] == [
+        "mentors/test-mentor.yaml: a profile file must end in .yml; rename it to test-mentor.yml"
+    ]

@@ -44,10 +44,15 @@ class ProfileSet:
 
 
 def profile_paths(mentors_dir: Path) -> list[Path]:
-    """Every profile file in the mentors folder (`*.yml` but the taxonomy), sorted."""
+    """Every profile file in the mentors folder (`*.yml` but the taxonomy), sorted.
+
+    `*.yaml` files are included so a mis-named profile is reported ("rename it to .yml")
+    instead of silently missing from the directory.
+    """
     return sorted(
         p
-        for p in mentors_dir.glob(f"*{PROFILE_SUFFIX}")
+        for pattern in (f"*{PROFILE_SUFFIX}", "*.yaml")
+        for p in mentors_dir.glob(pattern)
         if p.name not in NOT_PROFILES and p.is_file()
     )
 
@@ -241,11 +246,14 @@ def _sentence(kind: str, err: Any, value: Any, loc: Loc) -> str:
     if kind == "too_short":
         return "needs at least one item; write each on its own line starting with '- '"
     if kind == "string_type":
+        if isinstance(value, (dict, list)):
+            return f"should be a single piece of text on the same line, not {_show(value)}"
         return f'{_show(value)} should be text; put it in quotes, like "{_plain(value)}"'
     if kind == "list_type":
         return f"should be a list: write each item on its own line starting with '- ' (found {_show(value)})"
     if kind in ("model_type", "dict_type", "model_attributes_type"):
-        return f"should be a set of fields (like `day: tuesday`), not {_show(value)}"
+        example = _MAP_EXAMPLES.get(str(loc[0]) if loc else "", "`field: value` lines")
+        return f"should be a set of fields ({example}), not {_show(value)}"
     if kind in ("int_parsing", "int_type", "int_from_float"):
         return f"{_show(value)} should be a whole number, like 2"
     if kind in ("bool_parsing", "bool_type"):
@@ -266,6 +274,12 @@ def _sentence(kind: str, err: Any, value: Any, loc: Loc) -> str:
     if kind in ("less_than_equal", "less_than"):
         return f"{_show(value)} is too large; the maximum is {ctx.get('le', ctx.get('lt'))}"
     return str(err["msg"])
+
+
+_MAP_EXAMPLES = {
+    "availability": '`day: tuesday`, `start: "18:00"` and `end: "20:00"`, each on its own line',
+    "links": "`label: LinkedIn` and `url: https://...`, each on its own line",
+}
 
 
 def _enum_options(last: Any, loc: Loc) -> list[str]:
