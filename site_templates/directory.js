@@ -5,7 +5,8 @@
  * (data-industry="3", data-topic="0 5", ...), turned once into one bitset per option, so a
  * filter change is a few word-wise ANDs and ORs however many mentors there are, and cards are
  * touched only when their visibility changes. Filters combine: OR within a group, AND across
- * groups. The state lives in the URL query, so a filtered view can be shared and restored.
+ * groups. The state lives in the URL query, so a filtered view can be shared and restored;
+ * the free text goes in `search`, because Material opens its own search box on `q`.
  */
 (function () {
   "use strict";
@@ -145,7 +146,7 @@
 
   function writeUrl() {
     var params = new URLSearchParams();
-    if (searchInput.value.trim()) params.set("q", searchInput.value.trim());
+    if (searchInput.value.trim()) params.set("search", searchInput.value.trim());
     if (acceptingBox.checked) params.set("accepting", "1");
     groups.forEach(function (g) {
       g.boxes.forEach(function (box) { if (box.checked) params.append(g.key, box.value); });
@@ -159,7 +160,7 @@
 
   function readUrl() {
     var params = new URLSearchParams(location.search);
-    searchInput.value = params.get("q") || "";
+    searchInput.value = params.get("search") || "";
     acceptingBox.checked = params.get("accepting") === "1";
     groups.forEach(function (g) {
       var wanted = params.getAll(g.key);
