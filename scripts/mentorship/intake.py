@@ -889,6 +889,12 @@ def run_sync(
     tab = config.responses_worksheet
     tabs = spreadsheet.read([tab, REQUESTS])
     values = tabs.get(tab)
+    if values is None and config.backend == "local":
+        raise LedgerError(
+            f"The local ledger has no worksheet {tab!r}: put the form's responses in "
+            f"{config.local_dir}/{tab}.csv (File > Download > CSV in Google Sheets), or run "
+            "`make demo` to seed it with the sample responses from examples/."
+        )
     if values is None:
         raise LedgerError(
             f"The spreadsheet has no worksheet {tab!r}. Link the form to this spreadsheet "
