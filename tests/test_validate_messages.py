@@ -276,7 +276,7 @@ def test_capacity_out_of_range(mentors: Path) -> None:
 
 def test_accepting_must_be_yes_or_no(mentors: Path) -> None:
     msg = only(mentors, edit(VALID, 24, "accepting: maybe"))
-    assert msg == "mentors/test-mentor.yml:24:12: accepting: 'maybe' should be yes or no"
+    assert msg == "mentors/test-mentor.yml:24:12: accepting: 'maybe' should be true or false"
 
 
 def test_link_must_be_https(mentors: Path) -> None:

@@ -223,7 +223,7 @@ _FIELD_HINTS = {
     "email": " (where calendar invites go; never published)",
     "confirmed": " with today's date, like 2026-01-31",
     "timezone": ", like 'Europe/Lisbon'",
-    "accepting": " with yes or no",
+    "accepting": " with true or false",
     "capacity": " with how many mentees you can take at once, like 2",
 }
 
@@ -257,7 +257,7 @@ def _sentence(kind: str, err: Any, value: Any, loc: Loc) -> str:
     if kind in ("int_parsing", "int_type", "int_from_float"):
         return f"{_show(value)} should be a whole number, like 2"
     if kind in ("bool_parsing", "bool_type"):
-        return f"{_show(value)} should be yes or no"
+        return f"{_show(value)} should be true or false"
     if kind.startswith(("date_", "datetime_")):
         return f"{_show(value)} should be a date written YYYY-MM-DD, like 2026-01-31"
     if kind == "enum":
