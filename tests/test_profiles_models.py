@@ -188,3 +188,8 @@ class TestParse:
     def test_describe_loc_in_plain_words(self) -> None:
         assert describe_loc(("availability", 1, "end")) == "availability item 2, end"
         assert describe_loc(("topics", 0)) == "topics item 1"
+
+
+def test_one_digit_hours_are_normalised() -> None:
+    window = Window(day="friday", start="9:00", end="9:45")
+    assert (window.start, window.end) == ("09:00", "09:45")

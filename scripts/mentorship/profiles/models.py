@@ -155,6 +155,14 @@ class Window(BaseModel):
         h, m = self.end.split(":")
         return int(h) * 60 + int(m)
 
+    @field_validator("start", "end", mode="before")
+    @classmethod
+    def _two_digit_hour(cls, value: Any) -> Any:
+        # People write "9:00"; the stored form is always "09:00".
+        if isinstance(value, str) and re.fullmatch(r"\s*\d:[0-5]\d\s*", value):
+            return "0" + value.strip()
+        return value
+
     @model_validator(mode="after")
     def _ends_after_start(self) -> Window:
         if self.end_minutes > 1440:
