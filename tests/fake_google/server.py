@@ -31,8 +31,15 @@ class State:
         self.files: dict[str, dict[str, Any]] = {}
         # Calendar state lives here too (see calendar.py); created lazily.
         self.calendars: dict[str, Any] = {}
-        self.busy: dict[str, list[tuple[str, str]]] = {}
+        self.busy: dict[str, list[tuple[Any, Any]]] = {}
         self.forbid_service_account_invites = False
+        #: One entry per event change that Google would have mailed attendees about.
+        self.notifications: list[dict[str, Any]] = []
+        self.etag_counter = 0
+
+    def new_event_id(self) -> str:
+        """An id like the ones Google picks when the client sends none (base32hex)."""
+        return "".join(self.rng.choice("abcdefghijklmnopqrstuv0123456789") for _ in range(26))
 
     def new_file_id(self) -> str:
         """A fresh Drive-shaped id."""
@@ -191,6 +198,40 @@ class FakeGoogle:
         assert rng.start_row is not None and rng.start_col is not None
         with self._lock:
             return self.sheet(spreadsheet_id, title).get(rng.start_row, rng.start_col)
+
+    def events(self, calendar_id: str, *, include_cancelled: bool = True) -> list[dict[str, Any]]:
+        """The events stored on a calendar, in insertion order (copies)."""
+        import copy
+
+        with self._lock:
+            cal = self.state.calendars.get(calendar_id)
+            if cal is None:
+                return []
+            return [
+                copy.deepcopy(e)
+                for e in cal.events.values()
+                if include_cancelled or e.get("status") != "cancelled"
+            ]
+
+    def add_calendar(self, calendar_id: str) -> None:
+        """Make a calendar known (freeBusy answers notFound for calendars never seen)."""
+        from . import calendar
+
+        with self._lock:
+            calendar.calendar(self.state, calendar_id)
+
+    def calendar_busy(self, calendar_id: str, start: str, end: str) -> None:
+        """Seed a busy block (RFC 3339 times) that freeBusy reports for this calendar."""
+        from . import calendar
+
+        with self._lock:
+            calendar.add_busy(self.state, calendar_id, start, end)
+
+    @property
+    def notifications(self) -> list[dict[str, Any]]:
+        """Event changes Google would have notified attendees of: calendarId, eventId,
+        action (insert/update/cancel), sendUpdates (all/externalOnly/none), attendees."""
+        return self.state.notifications
 
     def refuse_access(self, resource: str | None = None) -> None:
         """Answer 403 to calls on this spreadsheet/calendar id (every call when None)."""

@@ -1,0 +1,117 @@
+"""The multipart/mixed batch endpoint (`POST /batch/calendar/v3`), framed as Google frames it.
+
+googleapiclient's BatchHttpRequest sends one `application/http` part per call, each with a
+`Content-ID: <base + n>`; Google answers one part per call with `Content-ID:
+<response-base + n>` holding a full HTTP response (status line, headers, CRLF, body).
+Every part is run as a call of its own (counted, and subject to faults) in order.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from email.parser import BytesParser, Parser
+from email.policy import HTTP
+from typing import Any
+
+from .errors import legacy_error
+from .request import Request, Response
+
+#: Google Calendar accepts at most this many calls in one batch request.
+CALENDAR_BATCH_LIMIT = 50
+
+_REASONS = {
+    200: "OK",
+    204: "No Content",
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    409: "Conflict",
+    410: "Gone",
+    412: "Precondition Failed",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    503: "Service Unavailable",
+}
+
+
+def parse_parts(req: Request) -> list[tuple[str, Request]]:
+    """The (Content-ID, request) pairs of a multipart/mixed batch body."""
+    content_type = req.headers.get("content-type", "")
+    if not content_type.startswith("multipart/mixed"):
+        raise legacy_error(
+            400, "Bad Request: batch requests must be multipart/mixed.", "badRequest"
+        )
+    message = BytesParser().parsebytes(
+        b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + req.body
+    )
+    if not message.is_multipart():
+        raise legacy_error(400, "Bad Request: no parts in the batch.", "badRequest")
+    parts = []
+    for part in message.get_payload():
+        content_id = part.get("Content-ID", "")
+        payload = part.get_payload(decode=False)
+        if isinstance(payload, list):
+            raise legacy_error(400, "Bad Request: nested multipart in a batch.", "badRequest")
+        request_line, _, rest = payload.lstrip("\r\n").partition("\n")
+        method, target, *_ = request_line.strip().split(" ")
+        inner = Parser(policy=HTTP).parsestr(rest)
+        body = inner.get_payload()
+        headers = {k: str(v) for k, v in inner.items()}
+        body_bytes = body.encode("utf-8") if isinstance(body, str) else b""
+        if not body_bytes.strip():
+            body_bytes = b""
+        parts.append((content_id, Request.from_target(method, target, headers, body_bytes)))
+    return parts
+
+
+def _response_id(content_id: str) -> str:
+    inner = content_id.strip()
+    if inner.startswith("<") and inner.endswith(">"):
+        inner = inner[1:-1]
+    return f"<response-{inner}>"
+
+
+def _serialize(response: Response) -> str:
+    if response.body is None:
+        body = ""
+        head = ""
+    else:
+        body = json.dumps(response.body, indent=2, ensure_ascii=False) + "\n"
+        head = (
+            "Content-Type: application/json; charset=UTF-8\r\n"
+            f"Content-Length: {len(body.encode('utf-8'))}\r\n"
+        )
+    reason = _REASONS.get(response.status, "Error")
+    return f"HTTP/1.1 {response.status} {reason}\r\n{head}\r\n{body}"
+
+
+def execute(fake: Any, req: Request) -> Response:
+    """Run every part through `fake.call` and answer multipart/mixed."""
+    parts = parse_parts(req)
+    if req.path.rstrip("/") == "/batch/calendar/v3" and len(parts) > CALENDAR_BATCH_LIMIT:
+        raise legacy_error(
+            400,
+            f"Too many requests in a batch: {len(parts)} (Calendar accepts {CALENDAR_BATCH_LIMIT}).",
+            "tooManyRequests",
+        )
+    boundary = f"batch_{uuid.uuid4().hex}"
+    chunks = []
+    for content_id, part in parts:
+        response = fake.call(part)
+        chunks.append(
+            f"--{boundary}\r\n"
+            "Content-Type: application/http\r\n"
+            f"Content-ID: {_response_id(content_id)}\r\n"
+            "\r\n" + _serialize(response) + "\r\n"
+        )
+    chunks.append(f"--{boundary}--\r\n")
+    return Response(
+        200,
+        "".join(chunks).encode("utf-8"),
+        {"Content-Type": f"multipart/mixed; boundary={boundary}"},
+    )
+
+
+__all__ = ["CALENDAR_BATCH_LIMIT", "execute", "parse_parts"]
