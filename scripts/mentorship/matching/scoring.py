@@ -10,6 +10,7 @@ why nobody fits.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -120,22 +121,35 @@ def week_slots(
     windows: Iterable[tuple[int, int, int]], timezone: str, week_start: dt.datetime
 ) -> np.ndarray:
     """The half-hours of the reference week (UTC) that local weekly windows cover completely."""
+    return _week_slots(tuple(windows), timezone, week_start).copy()
+
+
+@functools.lru_cache(maxsize=4096)
+def _week_slots(
+    windows: tuple[tuple[int, int, int], ...], timezone: str, week_start: dt.datetime
+) -> np.ndarray:
+    # Students tick the same few form options, so most requests share a (windows, zone) pair.
     slots = np.zeros(WEEK_SLOTS, dtype=bool)
-    tz = ZoneInfo(timezone)
     for day, start, end in windows:
-        midnight = dt.datetime.combine(week_start.date() + dt.timedelta(days=day), dt.time(0), tz)
-        # Aware + timedelta moves the wall clock, so the UTC offset is the one of that day.
-        begin = _minutes_after(midnight + dt.timedelta(minutes=start), week_start)
-        finish = _minutes_after(midnight + dt.timedelta(minutes=end), week_start)
+        begin = _utc_minute(timezone, week_start, day, start)
+        finish = _utc_minute(timezone, week_start, day, end)
         first, last = -(-begin // SLOT_MINUTES), finish // SLOT_MINUTES
         if last > first:
             # A weekly window repeats, so time before or after the reference week wraps round.
             slots[np.arange(first, last) % WEEK_SLOTS] = True
+    slots.flags.writeable = False
     return slots
 
 
-def _minutes_after(moment: dt.datetime, week_start: dt.datetime) -> int:
-    return int((moment.astimezone(dt.UTC) - week_start).total_seconds() // 60)
+@functools.lru_cache(maxsize=65536)
+def _utc_minute(timezone: str, week_start: dt.datetime, day: int, minute: int) -> int:
+    """Minutes from `week_start` to `minute` past local midnight of weekday `day` (that week)."""
+    midnight = dt.datetime.combine(
+        week_start.date() + dt.timedelta(days=day), dt.time(0), ZoneInfo(timezone)
+    )
+    # Aware + timedelta moves the wall clock, so the UTC offset is the one of that moment.
+    moment = (midnight + dt.timedelta(minutes=minute)).astimezone(dt.UTC)
+    return int((moment - week_start).total_seconds() // 60)
 
 
 def mentor_windows(mentor: Mentor) -> list[tuple[int, int, int]]:
@@ -162,7 +176,7 @@ class Features:
     program: np.ndarray
     language: np.ndarray
     formats: np.ndarray
-    slots: np.ndarray
+    slots: np.ndarray  # float32 0/1, like the others, so overlaps are one matrix product
 
     def rows(self, index: slice | np.ndarray) -> Features:
         """The features of some rows only."""
@@ -213,7 +227,7 @@ class PairScores:
 
     def shared_slots(self, i: int, j: int) -> np.ndarray:
         """The half-hours of the reference week (UTC) both sides of pair (i, j) are free."""
-        return self.requests.slots[i] & self.mentors.slots[j]
+        return (self.requests.slots[i] > 0) & (self.mentors.slots[j] > 0)
 
 
 def _components(
@@ -231,9 +245,7 @@ def _components(
     either = req.program.sum(axis=1, keepdims=True) + men.program.sum(axis=1)[None, :] - both
     program = np.divide(both, either, out=np.zeros_like(both), where=either > 0)
     language = (req.language @ men.language.T) > 0
-    shared_hours = (req.slots.astype(np.float32) @ men.slots.T.astype(np.float32)) * (
-        SLOT_MINUTES / 60
-    )
+    shared_hours = (req.slots @ men.slots.T) * (SLOT_MINUTES / 60)
     availability = np.minimum(shared_hours / max(weights.availability_hours, 1e-9), 1.0)
     # A student who gave no format is happy with any.
     any_format = req.formats.sum(axis=1, keepdims=True) == 0
@@ -272,12 +284,12 @@ def build_features(
         _vocab(r_lang, m_lang),
         _vocab(r_fmt, m_fmt),
     ]
-    r_slots = np.zeros((len(requests), WEEK_SLOTS), dtype=bool)
+    r_slots = np.zeros((len(requests), WEEK_SLOTS), dtype=np.float32)
     for row, r in enumerate(requests):
-        r_slots[row] = week_slots(r.availability, r.timezone, week_start)
-    m_slots = np.zeros((len(mentors), WEEK_SLOTS), dtype=bool)
+        r_slots[row] = _week_slots(r.availability, r.timezone, week_start)
+    m_slots = np.zeros((len(mentors), WEEK_SLOTS), dtype=np.float32)
     for row, m in enumerate(mentors):
-        m_slots[row] = week_slots(mentor_windows(m), m.timezone, week_start)
+        m_slots[row] = _week_slots(tuple(mentor_windows(m)), m.timezone, week_start)
     sides = []
     for lists, slots in (
         ((r_ind, r_top, r_prog, r_lang, r_fmt), r_slots),
@@ -346,7 +358,7 @@ def score_pairs(
         if weights.availability > 0:
             shared = parts["availability"] > 0
         else:
-            shared = (req.slots[lo:hi].astype(np.float32) @ men.slots.T.astype(np.float32)) > 0
+            shared = (req.slots[lo:hi] @ men.slots.T) > 0
         rule[~shared] = NO_TIME
         if weights.language > 0:
             speaks = parts["language"] > 0

@@ -35,8 +35,8 @@ def solve(scores: np.ndarray, capacity: np.ndarray) -> np.ndarray:
     the integers they need grow fast with size and must stay exact in float64, so the mentor
     order applies up to about 100 requests and the request order up to about 1,000 (a nightly
     run's size). Beyond that they are dropped, mentor order first, and the remaining ties are
-    settled by the fixed order in which the solver visits requests (index order), so the same
-    inputs still always give the same output. Raises ValueError for malformed inputs.
+    settled by the fixed order in which the solver works through the matrix (index order), so
+    the same inputs still always give the same output. Raises ValueError for malformed inputs.
     """
     scores = np.asarray(scores, dtype=np.float64)
     capacity = np.asarray(capacity)
@@ -68,9 +68,18 @@ def solve(scores: np.ndarray, capacity: np.ndarray) -> np.ndarray:
         scores[np.ix_(rows, cols)], sub_allowed, places[cols], rows, cols, scores.shape
     )
     # One column per free place; copies of a mentor's column are identical, so their order
-    # cannot change which mentor a request gets.
+    # cannot change which mentor a request gets. The cost matrix is built negated (minimising
+    # cost = maximising weight) with the smaller side as rows, as scipy would arrange it itself,
+    # so it is the only large copy in memory.
     slot_mentor = np.repeat(np.arange(cols.size), places[cols])
-    row_ind, slot_ind = linear_sum_assignment(weights[:, slot_mentor], maximize=True)
+    if rows.size <= slot_mentor.size:
+        cost = weights[:, slot_mentor]
+        del weights
+        row_ind, slot_ind = linear_sum_assignment(np.negative(cost, out=cost))
+    else:
+        cost = weights.T[slot_mentor, :]
+        del weights
+        slot_ind, row_ind = linear_sum_assignment(np.negative(cost, out=cost))
     chosen = slot_mentor[slot_ind]
     # Forbidden pairs carry weight 0: a request "assigned" to one is simply left unassigned.
     keep = sub_allowed[row_ind, chosen]
