@@ -363,18 +363,29 @@ def _split_checkboxes(answer: str) -> list[str]:
     return [item.strip() for item in answer.split(",") if item.strip()]
 
 
+def term_lookup(terms: Sequence[str], aliases: Mapping[str, str]) -> dict[str, str]:
+    """Folded term or alias -> the allowed term (for `map_terms`)."""
+    lookup = {t.casefold(): t for t in terms}
+    for alias, target in aliases.items():
+        if target in lookup.values():
+            lookup.setdefault(alias.casefold(), target)
+    return lookup
+
+
 def map_terms(
-    answer: str, terms: Sequence[str], aliases: Mapping[str, str]
+    answer: str,
+    terms: Sequence[str],
+    aliases: Mapping[str, str],
+    lookup: dict[str, str] | None = None,
 ) -> tuple[list[str], str]:
     """Checkbox answers as allowed terms (case-insensitive, aliases followed) and the rest.
 
     Returns (terms in answer order without repeats, the unknown items joined with ', ') so a
-    free "Other" answer — which may itself contain commas — is kept whole as a note.
+    free "Other" answer — which may itself contain commas — is kept whole as a note. `lookup`
+    (from `term_lookup`) saves rebuilding the table for every row.
     """
-    lookup = {t.casefold(): t for t in terms}
-    for alias, target in aliases.items():
-        if target in terms:
-            lookup.setdefault(alias.casefold(), target)
+    if lookup is None:
+        lookup = term_lookup(terms, aliases)
     known: list[str] = []
     other: list[str] = []
     for item in _split_checkboxes(answer):
@@ -517,6 +528,11 @@ class _RowChecker:
         self.by_slug = {m.slug.casefold(): m for m in mentors}
         self.by_name = {" ".join(m.name.split()).casefold(): m for m in mentors}
         self.tab = tab
+        self.lookups = {
+            kind: term_lookup(getattr(taxonomy, kind), taxonomy.aliases)
+            for kind in ("industries", "topics", "languages")
+        }
+        self.lookups["formats"] = term_lookup(MEETING_FORMATS, _FORMAT_ALIASES)
         self.asks_consent = "consent" in layout.columns
 
     def check(self, n: int, row: _Row, order: str) -> Response:
@@ -556,14 +572,12 @@ class _RowChecker:
             cells[name] = row.get(name)
 
         for kind in ("industries", "topics", "languages"):
-            terms, other = map_terms(
-                row.get(kind), getattr(self.taxonomy, kind), self.taxonomy.aliases
-            )
+            terms, other = map_terms(row.get(kind), (), {}, self.lookups[kind])
             cells[kind] = ledger.join_list(terms)
             if other:
                 notes.append(f"{kind}: other answer {other!r}")
 
-        formats, other = map_terms(row.get("meeting_format"), MEETING_FORMATS, _FORMAT_ALIASES)
+        formats, other = map_terms(row.get("meeting_format"), (), {}, self.lookups["formats"])
         cells["meeting_formats"] = ledger.join_list(formats)
         if other:
             notes.append(f"meeting format: other answer {other!r}")
