@@ -1,6 +1,6 @@
 """Benchmark matching at scale: scoring and solving time, peak memory, objective vs greedy.
 
-    .venv/bin/python benchmarks/matching.py            # 1,000 x 300 and 10,000 x 2,000
+    .venv/bin/python benchmarks/matching.py    # 1,000 x 300, 3,000 x 2,000, 10,000 x 2,000
     .venv/bin/python benchmarks/matching.py --sizes 2000x500
 
 Each size runs in its own process so its peak resident memory (ru_maxrss, the whole Python
@@ -191,7 +191,7 @@ def run_one(n_requests: int, n_mentors: int, seed: int) -> dict[str, float]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
-        "--sizes", default="1000x300,10000x2000", help="requests x mentors, comma separated"
+        "--sizes", default="1000x300,3000x2000,10000x2000", help="requests x mentors, comma separated"
     )
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--one", help=argparse.SUPPRESS)  # internal: measure one size, print JSON

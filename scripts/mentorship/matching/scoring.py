@@ -290,14 +290,15 @@ def build_features(
     m_slots = np.zeros((len(mentors), WEEK_SLOTS), dtype=np.float32)
     for row, m in enumerate(mentors):
         m_slots[row] = _week_slots(tuple(mentor_windows(m)), m.timezone, week_start)
-    sides = []
-    for lists, slots in (
-        ((r_ind, r_top, r_prog, r_lang, r_fmt), r_slots),
-        ((m_ind, m_top, m_prog, m_lang, m_fmt), m_slots),
-    ):
+
+    def side(lists: Sequence[Sequence[Iterable[str]]], slots: np.ndarray) -> Features:
         hot = [_multi_hot(people, vocab) for people, vocab in zip(lists, vocabs, strict=True)]
-        sides.append(Features(*hot, slots))
-    return sides[0], sides[1]
+        return Features(hot[0], hot[1], hot[2], hot[3], hot[4], slots)
+
+    return (
+        side([r_ind, r_top, r_prog, r_lang, r_fmt], r_slots),
+        side([m_ind, m_top, m_prog, m_lang, m_fmt], m_slots),
+    )
 
 
 def score_pairs(

@@ -235,11 +235,13 @@ def run_match(
 
     batch_requests = [p for _, p in pending]
     remaining = np.array([m.capacity - active[m.slug] for m in mentors], dtype=np.int64)
+    mentor_index = {m.slug: j for j, m in enumerate(mentors)}
+    earlier: dict[str, list[int]] = {}
+    for student, slug in before:
+        if slug in mentor_index:
+            earlier.setdefault(student, []).append(mentor_index[slug])
     previous = [
-        (i, j)
-        for i, (record, _) in enumerate(pending)
-        for j, m in enumerate(mentors)
-        if (who(record), m.slug) in before
+        (i, j) for i, (record, _) in enumerate(pending) for j in earlier.get(who(record), ())
     ]
     pairs = score_pairs(
         batch_requests, mentors, config.matching, now, remaining=remaining, previous=previous
