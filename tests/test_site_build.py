@@ -171,3 +171,18 @@ def test_the_repository_site_builds_as_committed(tmp_path: Path) -> None:
     result = build(REPO, tmp_path / "site")
     assert result.returncode == 0, result.stderr
     assert "WARNING" not in result.stderr
+
+
+def test_photos_are_copied_and_others_get_an_initials_avatar(built_site: BuiltSite) -> None:
+    directory = built_site.html("mentors")
+    for record in built_site.mentors:
+        slug = record["slug"]
+        if record["photo"]:
+            suffix = Path(record["photo"]).suffix.lower()
+            image = f"assets/mentorship/photos/{slug}{suffix}"
+            source = REPO / "mentors" / "photos" / record["photo"]
+            assert (built_site.path / image).read_bytes() == source.read_bytes()
+        else:
+            image = f"assets/mentorship/avatars/{slug}.svg"
+            assert (built_site.path / image).read_text(encoding="utf-8").startswith("<svg")
+        assert f'src="../{image}"' in directory
