@@ -124,6 +124,8 @@ class GoogleCalendar:
         self.max_attempts = max_attempts
         self.base_delay = base_delay
         self.sleep = sleep
+        # Keys of the last `_run` whose earlier try may have taken effect (5xx, no answer).
+        self.retried: set[str] = set()
         self.description = f"Google Calendar {calendar_id}"
 
     # -- the Calendar interface -------------------------------------------------------------
@@ -142,6 +144,9 @@ class GoogleCalendar:
                 for invite in invites
             }
         )
+        # A 409 on a retry means our own earlier try was stored and only its answer was lost:
+        # the invitations went out then, so this run did send it.
+        ours = set(self.retried)
         outcomes: dict[str, Outcome] = {}
         duplicates = []
         for invite in invites:
@@ -158,7 +163,7 @@ class GoogleCalendar:
             for event_id in duplicates:
                 event = found.get(event_id)
                 outcomes[event_id] = (
-                    Outcome(event_id, "exists", event)
+                    Outcome(event_id, "created" if event_id in ours else "exists", event)
                     if event is not None
                     else Outcome(
                         event_id,
@@ -276,12 +281,16 @@ class GoogleCalendar:
     def _run(self, requests: dict[str, Any]) -> dict[str, _Result]:
         """Send requests in one batch, retrying the transient failures; a result for each key."""
         results: dict[str, _Result] = {}
+        self.retried = set()
         pending = dict(requests)
         for attempt in range(1, self.max_attempts + 1):
             got: dict[str, _Result] = {}
             batch = BatchHttpRequest(callback=_collect_into(got), batch_uri=self.batch_uri)
-            for key, request in pending.items():
-                batch.add(request, request_id=key)
+            # Short part ids: long ones get folded in the Content-ID header and come back
+            # unreadable to googleapiclient.
+            keys = list(pending)
+            for n, key in enumerate(keys):
+                batch.add(pending[key], request_id=str(n))
             last = attempt == self.max_attempts
             try:
                 batch.execute(http=self.http)
@@ -303,16 +312,20 @@ class GoogleCalendar:
                         f"Could not reach Google Calendar ({exc.__class__.__name__}: {exc}). "
                         "Check the network and run again; nothing is sent twice."
                     ) from None
+            got = {keys[int(n)]: result for n, result in got.items()}
             retry = {}
             for key, request in pending.items():
                 if key not in got:
                     retry[key] = request
+                    self.retried.add(key)  # no answer: it may have taken effect
                     continue
                 response, exc = got[key]
                 if exc is not None and not last:
                     status, error, _reasons, _message = _error(exc)
                     if google_api.is_retryable(status, error):
                         retry[key] = request
+                        if status >= 500:
+                            self.retried.add(key)  # a server error may follow the write
                         continue
                 results[key] = (response, exc)
             if not retry:
