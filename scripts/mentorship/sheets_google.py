@@ -41,6 +41,9 @@ RATE_LIMIT_REASONS = frozenset(
 # Google creates tabs 1000 x 26 by default; bigger grids are asked for up front.
 DEFAULT_ROWS = 1000
 DEFAULT_COLUMNS = 26
+# When a tab's grid must grow, this many spare rows come with it, so the next runs do not need
+# a grid request of their own.
+SPARE_ROWS = 1000
 
 
 class RetryPolicy:
@@ -216,15 +219,17 @@ class GoogleSpreadsheet:
 
         requests_: list[dict[str, Any]] = []
         added: list[str] = []
+        grids: dict[str, dict[str, int]] = {}
         for title, (rows, cols) in extent.items():
             sheet = self._sheets.get(title)
             if sheet is None:
                 if title not in batch.new_tabs:
                     raise LedgerError(f"The spreadsheet has no tab {title!r} to write to.")
                 grid = {
-                    "rowCount": max(DEFAULT_ROWS, rows),
+                    "rowCount": rows + SPARE_ROWS if rows > DEFAULT_ROWS else DEFAULT_ROWS,
                     "columnCount": max(DEFAULT_COLUMNS, cols),
                 }
+                grids[title] = grid
                 requests_.append(
                     {"addSheet": {"properties": {"title": title, "gridProperties": grid}}}
                 )
@@ -233,9 +238,10 @@ class GoogleSpreadsheet:
                 # Google refuses values outside the grid; the size set is absolute, so a
                 # repeated request changes nothing.
                 grid = {
-                    "rowCount": max(sheet["rows"], rows),
+                    "rowCount": rows + SPARE_ROWS if rows > sheet["rows"] else sheet["rows"],
                     "columnCount": max(sheet["columns"], cols),
                 }
+                grids[title] = grid
                 requests_.append(
                     {
                         "updateSheetProperties": {
@@ -246,7 +252,7 @@ class GoogleSpreadsheet:
                 )
         if requests_:
             reply = self._call(
-                "add tabs to the spreadsheet",
+                "add or grow tabs",
                 lambda: self.http.batch_update(self.key, {"requests": requests_}),
                 already_done="already exists",
             )
@@ -261,12 +267,9 @@ class GoogleSpreadsheet:
                     {},
                 )
                 self._sheets[title] = {"sheetId": props.get("sheetId"), "rows": 0, "columns": 0}
-            for title, (rows, cols) in extent.items():
-                sheet = self._sheets[title]
-                sheet["rows"] = max(sheet["rows"], rows, DEFAULT_ROWS if title in added else 0)
-                sheet["columns"] = max(
-                    sheet["columns"], cols, DEFAULT_COLUMNS if title in added else 0
-                )
+            for title, grid in grids.items():
+                self._sheets[title]["rows"] = grid["rowCount"]
+                self._sheets[title]["columns"] = grid["columnCount"]
         body = {"valueInputOption": "RAW", "data": data}
         self._call(
             f"write {sum(len(d['values']) for d in data)} row(s)",
