@@ -265,6 +265,13 @@ class Profile(BaseModel):
     def _known_timezone(cls, value: str) -> str:
         if value in _timezones():
             return value
+        if len(_timezones()) < 100:
+            # No full tz database to list (e.g. Windows without tzdata): ask zoneinfo directly.
+            try:
+                zoneinfo.ZoneInfo(value)
+                return value
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                pass
         hint = suggest_timezone(value)
         advice = f"did you mean {hint!r}?" if hint else f"pick yours from {TZ_LIST_URL}"
         raise problem(f"{value!r} is not an IANA timezone (written like 'Europe/Lisbon'); {advice}")
