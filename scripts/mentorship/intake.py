@@ -96,18 +96,25 @@ _SHEETS_EPOCH = dt.datetime(1899, 12, 30)
 class MentorLike(Protocol):
     """What intake needs of a mentor: its slug, name and whether it takes new mentees."""
 
-    slug: str
-    name: str
-    accepting: bool
+    @property
+    def slug(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def accepting(self) -> bool: ...
 
 
 class Vocabulary(Protocol):
     """What intake needs of `profiles.Taxonomy`: the allowed terms and their aliases."""
 
-    industries: list[str]
-    topics: list[str]
-    languages: list[str]
-    aliases: dict[str, str]
+    @property
+    def industries(self) -> list[str]: ...
+    @property
+    def topics(self) -> list[str]: ...
+    @property
+    def languages(self) -> list[str]: ...
+    @property
+    def aliases(self) -> dict[str, str]: ...
 
 
 # --------------------------------------------------------------------------------------------

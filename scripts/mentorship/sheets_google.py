@@ -167,7 +167,7 @@ class GoogleSpreadsheet:
         present = [t for t in dict.fromkeys(titles) if t in self._sheets]
         if not present:
             return out
-        params = {
+        params: dict[str, Any] = {
             "majorDimension": "ROWS",
             "valueRenderOption": "UNFORMATTED_VALUE",
             "dateTimeRenderOption": "SERIAL_NUMBER",
@@ -192,7 +192,7 @@ class GoogleSpreadsheet:
         """Apply the batch in at most two calls (see the module docstring)."""
         if not batch:
             return
-        for title in {t for t, rows in batch.appends.items() if rows} - set(self._last_row):
+        for title in {t for t, appended in batch.appends.items() if appended} - set(self._last_row):
             self.read([title])  # appends need the tab's last row; stages normally read first
         data: list[dict[str, Any]] = []
         extent: dict[str, tuple[int, int]] = {}
@@ -208,14 +208,14 @@ class GoogleSpreadsheet:
         for title, row, col, width, values in _runs(batch.updates):
             data.append(_range(title, row, col, [values]))
             reach(title, row, col + width - 1)
-        for title, rows in batch.appends.items():
-            if not rows:
+        for title, appended in batch.appends.items():
+            if not appended:
                 continue
             start = self._last_row.get(title, 0) + 1
-            width = max(len(r) for r in rows)
-            data.append(_range(title, start, 1, [list(r) for r in rows]))
-            reach(title, start + len(rows) - 1, width)
-            self._last_row[title] = start + len(rows) - 1
+            width = max(len(r) for r in appended)
+            data.append(_range(title, start, 1, [list(r) for r in appended]))
+            reach(title, start + len(appended) - 1, width)
+            self._last_row[title] = start + len(appended) - 1
 
         requests_: list[dict[str, Any]] = []
         added: list[str] = []
@@ -258,7 +258,7 @@ class GoogleSpreadsheet:
             )
             replies = (reply or {}).get("replies", [])
             for title in added:
-                props = next(
+                props: dict[str, Any] = next(
                     (
                         r["addSheet"]["properties"]
                         for r in replies
