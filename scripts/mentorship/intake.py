@@ -31,6 +31,7 @@ from . import ledger
 from .config import Config
 from .errors import ConfigError, LedgerError
 from .ledger import REQUEST_COLUMNS, REQUESTS, RequestStatus, Table, WriteBatch
+from .privacy import mask_email
 from .weekly import format_windows, windows_from_answer
 
 log = logging.getLogger(__name__)
@@ -942,6 +943,12 @@ def run_sync(
         report.cells_written,
         " (dry run)" if dry_run else "",
     )
+    if log.isEnabledFor(logging.DEBUG):
+        emails = {r.row: r.cells["email"] for r in parsed.responses}
+        for row in report.invalid:
+            # Staff find the row by its number; the masked address only tells rows apart.
+            email = mask_email(emails.get(row.response_row, ""))
+            log.debug("intake: row %d (%s): %s", row.response_row, email, row.reason)
     if batch and not dry_run:
         spreadsheet.write(batch)
     return report
