@@ -28,7 +28,8 @@ def solve(scores: np.ndarray, capacity: np.ndarray) -> np.ndarray:
     Returns an int array of shape (requests,): the mentor index given to each request, or -1.
 
     The result is exact and deterministic. Scores are first rounded to a grid of 2**-10 of the
-    largest |score| (about 0.1%; scores closer than that count as equal). Among the assignments
+    largest |score| (about 0.1%; scores closer than that count as equal, so the total is
+    optimal to within one grid step per match; the count is exact). Among the assignments
     that then tie on count and total score, the one with the smallest sum of assigned request
     indices wins (earlier requests first), and among those the one with the smallest sum of
     assigned mentor indices. These tie-breaks are exact integer weights below one grid step;
