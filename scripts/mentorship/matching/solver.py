@@ -35,9 +35,10 @@ def solve(scores: np.ndarray, capacity: np.ndarray) -> np.ndarray:
     assigned mentor indices. These tie-breaks are exact integer weights below one grid step;
     the integers they need grow fast with size and must stay exact in float64, so the mentor
     order applies up to roughly 100 requests x 50 mentors and the request order up to roughly
-    1,000 x 300 (a nightly run's size). Beyond that they are dropped, mentor order first, and the remaining ties are
-    settled by the fixed order in which the solver works through the matrix (index order), so
-    the same inputs still always give the same output. Raises ValueError for malformed inputs.
+    1,000 x 300 (a nightly run's size). Beyond that they are dropped, mentor order first, and
+    the remaining ties are settled by the fixed order in which the solver works through the
+    matrix (index order), so the same inputs still always give the same output. Raises
+    ValueError for malformed inputs.
     """
     scores = np.asarray(scores, dtype=np.float64)
     capacity = np.asarray(capacity)
