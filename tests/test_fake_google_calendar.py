@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
+import requests
 from googleapiclient.errors import HttpError
 from mentorship import google_api
 
@@ -207,14 +210,34 @@ def test_sixty_invites_in_two_batch_requests(service, fake_google):
     assert len(fake_google.events(CAL)) == 60
 
 
-def test_a_batch_over_fifty_is_refused(service, fake_google):
-    batch = google_clients.calendar_batch(fake_google)
-    for i in range(51):
-        batch.add(service.events().insert(calendarId=CAL, body=event(f"big{i:03d}")))
-    with pytest.raises(HttpError) as err:
-        batch.execute()
-    assert err.value.status_code == 400
-    assert fake_google.events(CAL) == []
+def _raw_batch(parts: list[str]) -> bytes:
+    """A batch body framed by hand with CRLFs, as other clients (and Google's docs) frame it."""
+    chunks = []
+    for n, part in enumerate(parts):
+        chunks.append(
+            f"--b0undary\r\nContent-Type: application/http\r\nContent-ID: <item{n}>\r\n\r\n{part}\r\n"
+        )
+    return ("".join(chunks) + "--b0undary--\r\n").encode()
+
+
+def test_hand_framed_batch_and_the_thousand_call_limit(fake_google):
+    body = json.dumps(event("rqs01"))
+    insert = (
+        f"POST /calendar/v3/calendars/{CAL}/events HTTP/1.1\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n{body}"
+    )
+    get = f"GET /calendar/v3/calendars/{CAL}/events/rqs01 HTTP/1.1\r\n\r\n"
+    headers = {"Content-Type": "multipart/mixed; boundary=b0undary"}
+    url = f"{fake_google.base_url}/batch/calendar/v3"
+    answer = requests.post(url, data=_raw_batch([insert, get]), headers=headers, timeout=5)
+    assert answer.status_code == 200
+    assert answer.headers["Content-Type"].startswith("multipart/mixed; boundary=")
+    text = answer.text
+    assert text.count("Content-ID: <response-item") == 2
+    assert "HTTP/1.1 200 OK" in text and '"id": "rqs01"' in text
+    too_many = requests.post(url, data=_raw_batch([get] * 1001), headers=headers, timeout=5)
+    assert too_many.status_code == 400
+    assert fake_google.calls["calendar.events.get"] == 1
 
 
 def test_faults_hit_single_parts_of_a_batch(service, fake_google):

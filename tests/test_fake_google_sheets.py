@@ -365,3 +365,60 @@ def test_standalone_server_prints_its_url_and_serves_seeded_state(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=5)
+
+
+def test_append_stops_at_the_first_empty_row_of_the_table(fake_google):
+    sid = fake_google.create_spreadsheet("x", {"S": [["h", "x"], ["1", "y"], [], ["later"]]})
+    sh = google_clients.gspread_client(fake_google).open_by_key(sid)
+    result = sh.values_append(
+        "S!A1:B1", params={"valueInputOption": "RAW"}, body={"values": [["2"]]}
+    )
+    assert result["tableRange"] == "S!A1:B2"
+    assert result["updates"]["updatedRange"] == "S!A3"
+    assert fake_google.values(sid, "S") == [["h", "x"], ["1", "y"], ["2"], ["later"]]
+
+
+def test_columns_major_dimension_reads_and_writes_transposed(fake_google):
+    sid = fake_google.create_spreadsheet("x", {"S": [["a", "b"], ["c"]]})
+    sh = google_clients.gspread_client(fake_google).open_by_key(sid)
+    read = sh.values_get("S!A1:C3", params={"majorDimension": "COLUMNS"})
+    assert read["values"] == [["a", "c"], ["b"]]
+    sh.values_update(
+        "S!C1",
+        params={"valueInputOption": "RAW"},
+        body={"majorDimension": "COLUMNS", "values": [["p", "q"]]},
+    )
+    assert fake_google.values(sid, "S") == [["a", "b", "p"], ["c", "", "q"]]
+
+
+def test_fields_selects_parts_of_a_response(fake_google):
+    sid = fake_google.create_spreadsheet("x", {"One": [], "Two": []})
+    response = requests.get(
+        f"{fake_google.base_url}/v4/spreadsheets/{sid}",
+        params={"fields": "sheets(properties(title,sheetId)),properties/title"},
+        timeout=5,
+    )
+    assert response.json() == {
+        "properties": {"title": "x"},
+        "sheets": [
+            {"properties": {"title": "One", "sheetId": 0}},
+            {"properties": {"title": "Two", "sheetId": fake_google.sheet(sid, "Two").sheet_id}},
+        ],
+    }
+
+
+def test_a_failed_batch_update_changes_nothing(book, fake_google):
+    sid, sh = book
+    with pytest.raises(gspread.exceptions.APIError):
+        sh.batch_update(
+            {
+                "requests": [
+                    {"addSheet": {"properties": {"title": "Matches"}}},
+                    {"deleteSheet": {"sheetId": 424242}},
+                ]
+            }
+        )
+    assert [s.title for s in fake_google.spreadsheet(sid).sheets] == [
+        "Form Responses 1",
+        "Requests",
+    ]

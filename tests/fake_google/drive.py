@@ -7,46 +7,25 @@ from typing import Any
 from urllib.parse import unquote
 
 from .errors import legacy_error
+from .fields import FieldsError, parse, select
 from .request import Request, Response, Route
 from .sheets import SPREADSHEET_MIME, now_rfc3339
 
 
-def _split_fields(fields: str) -> dict[str, str | None]:
-    """`nextPageToken, files(id, name)` -> {"nextPageToken": None, "files": "id, name"}."""
-    out: dict[str, str | None] = {}
-    depth, start = 0, 0
-    parts = []
-    for i, ch in enumerate(fields):
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "," and depth == 0:
-            parts.append(fields[start:i])
-            start = i + 1
-    parts.append(fields[start:])
-    for part in parts:
-        part = part.strip()
-        if not part:
-            continue
-        name, paren, inner = part.partition("(")
-        out[name.strip()] = inner.rstrip(")") if paren else None
-    return out
-
-
 def select_fields(resource: dict[str, Any], fields: str | None) -> dict[str, Any]:
-    """Apply Drive's `fields` partial-response selector (one level of nesting)."""
-    if not fields or fields.strip() == "*":
+    """Apply Drive's `fields` selector (Drive answers a fixed default set without one)."""
+    if not fields:
         return resource
-    chosen: dict[str, Any] = {}
-    for name, inner in _split_fields(fields).items():
-        if name not in resource:
-            continue
-        value = resource[name]
-        if inner is not None and isinstance(value, list):
-            value = [select_fields(v, inner) for v in value]
-        chosen[name] = value
-    return chosen
+    try:
+        return select(resource, parse(fields))
+    except FieldsError:
+        raise legacy_error(
+            400,
+            f"Invalid field selection {fields}",
+            "invalidParameter",
+            location="fields",
+            locationType="parameter",
+        ) from None
 
 
 def file_resource(state: Any, file_id: str) -> dict[str, Any] | None:

@@ -11,6 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from . import drive, sheets
+from .cells import store
 from .errors import GoogleError, fault_error, sheets_error
 from .faults import FAIL, STORE_THEN_FAIL, Faults
 from .request import Request, Response, Route
@@ -59,13 +60,11 @@ class State:
         book = Spreadsheet(spreadsheet_id or self.new_file_id(), title, [])
         for index, (sheet_title, rows) in enumerate((sheets or {"Sheet1": []}).items()):
             sheet = Sheet(0 if index == 0 else self.rng.randrange(1, 2**31), sheet_title, index)
-            block = [list(row) for row in rows]
+            # Seeded rows are stored like RAW writes: text stays text.
+            block = [[sheets_store(v) for v in row] for row in rows]
             if block:
                 sheet.grow(len(block), max((len(r) for r in block), default=0))
-                for r, row in enumerate(block, start=1):
-                    for c, value in enumerate(row, start=1):
-                        # Seeded rows are stored like RAW writes: text stays text.
-                        sheet.put(r, c, sheets_store(value))
+                sheet.rows = block
             book.sheets.append(sheet)
         self.spreadsheets[book.spreadsheet_id] = book
         return book
@@ -82,10 +81,26 @@ class State:
 
 
 def sheets_store(value: Any) -> Any:
-    """How a seeded value is stored: like a RAW write."""
-    from .cells import store
+    """How a seeded value is stored: like a RAW write (None and "" are empty)."""
+    if type(value) is str:
+        return value or None
+    return None if value is None else store(value, "RAW")
 
-    return store(value, "RAW")
+
+def select_fields(body: dict[str, Any], fields: str, service: str) -> dict[str, Any]:
+    """Apply a `fields` partial-response selector, or answer Google's 400."""
+    from .errors import legacy_error
+    from .fields import FieldsError, parse, select
+
+    try:
+        return select(body, parse(fields))
+    except FieldsError:
+        message = f"Invalid field selection {fields}"
+        raise (
+            sheets_error(400, message)
+            if service == "sheets"
+            else legacy_error(400, message, "invalidParameter")
+        ) from None
 
 
 class FakeGoogle:
@@ -344,6 +359,10 @@ class FakeGoogle:
                 return Response.error(fault_error(route.service, decision.status, decision.reason))
             try:
                 response = route.action()
+                fields = req.param("fields")
+                # Drive applies its own selector (it has a default set); the others share this.
+                if fields and route.service != "drive" and isinstance(response.body, dict):
+                    response.body = select_fields(response.body, fields, route.service)
             except GoogleError as error:
                 return Response.error(error)
             if decision is not None and decision.kind == STORE_THEN_FAIL:
@@ -422,7 +441,11 @@ class _Handler(BaseHTTPRequestHandler):
         elif isinstance(response.body, bytes):
             payload = response.body
         else:
-            payload = json.dumps(response.body, indent=2, ensure_ascii=False).encode() + b"\n"
+            # Google pretty-prints; large bodies go compact (indenting them costs 30x more).
+            text = json.dumps(response.body, ensure_ascii=False)
+            if len(text) < 65536:
+                text = json.dumps(response.body, indent=2, ensure_ascii=False)
+            payload = text.encode() + b"\n"
             headers.setdefault("Content-Type", "application/json; charset=UTF-8")
         self.send_response(response.status)
         for name, value in headers.items():

@@ -273,24 +273,25 @@ def _read_bounds(target: Target) -> tuple[int, int, int, int]:
     return r1, c1, min(r2, sheet.row_count), min(c2, sheet.column_count)
 
 
+def _shown(cell: Cell | Formula, render_option: str) -> Any:
+    # Text is by far the common case; skip the general renderer for it.
+    if type(cell) is str:
+        return cell
+    return "" if cell is None else render(cell, render_option)
+
+
 def value_range(target: Target, render_option: str, major: str) -> dict[str, Any]:
     """A ValueRange for a read: the echoed range, majorDimension, and trimmed values."""
     sheet = target.sheet
     r1, c1, r2, c2 = _read_bounds(target)
     last = min(r2, len(sheet.rows))
-    rows: list[list[Any]] = []
-    for r in range(r1, last + 1):
-        row = sheet.rows[r - 1]
-        rows.append(
-            [
-                "" if (c > len(row) or row[c - 1] is None) else render(row[c - 1], render_option)
-                for c in range(c1, c2 + 1)
-            ]
-        )
+    rows: list[list[Any]] = [
+        [_shown(v, render_option) for v in sheet.rows[r - 1][c1 - 1 : c2]]
+        for r in range(r1, last + 1)
+    ]
     if major == "COLUMNS":
-        width = max((len(r) for r in rows), default=0)
-        rows = [[row[i] if i < len(row) else "" for row in rows] for i in range(c2 - c1 + 1)]
-        rows = rows[:width] if width else []
+        width = c2 - c1 + 1
+        rows = [[row[i] if i < len(row) else "" for row in rows] for i in range(width)]
     result: dict[str, Any] = {
         "range": format_range(sheet.title, r1, c1, r2, c2),
         "majorDimension": major,
@@ -306,7 +307,9 @@ class WriteResult:
     """What one write touched, for the response counters."""
 
     body: dict[str, Any]
-    cells: set[tuple[int, int]]
+    rows: set[int]
+    columns: set[int]
+    cells: int
     sheet: Sheet
 
 
@@ -352,30 +355,47 @@ def write_values(
             f"Requested writing within range [{_echo(sheet, p)}], but tried writing to column "
             f"[{column_letters(c1 + width - 1)}]",
         )
-    touched: set[tuple[int, int]] = set()
+    rows: set[int] = set()
+    columns: set[int] = set()
+    cells = 0
     if height and width:
         sheet.grow(r1 + height - 1, c1 + width - 1)
-        for i, row in enumerate(values):
-            for j, value in enumerate(row):
+        while len(sheet.rows) < r1 + height - 1:
+            sheet.rows.append([])
+        raw = input_option == "RAW"
+        for i, values_row in enumerate(values):
+            target_row = sheet.rows[r1 - 1 + i]
+            needed = c1 - 1 + len(values_row)
+            if len(target_row) < needed:
+                target_row.extend([None] * (needed - len(target_row)))
+            written = 0
+            for j, value in enumerate(values_row):
                 if value is None:
                     continue  # null leaves the cell as it is
-                sheet.put(r1 + i, c1 + j, store(value, input_option))
-                touched.add((r1 + i, c1 + j))
+                if raw and type(value) is str:
+                    target_row[c1 - 1 + j] = value or None  # "" clears
+                else:
+                    target_row[c1 - 1 + j] = store(value, input_option)
+                columns.add(c1 + j)
+                written += 1
+            if written:
+                rows.add(r1 + i)
+                cells += written
         book.touch()
     body: dict[str, Any] = {"spreadsheetId": book.spreadsheet_id}
     if height and width:
         updated = format_range(sheet.title, r1, c1, r1 + height - 1, c1 + width - 1)
         body["updatedRange"] = updated
-        body["updatedRows"] = len({r for r, _ in touched})
-        body["updatedColumns"] = len({c for _, c in touched})
-        body["updatedCells"] = len(touched)
+        body["updatedRows"] = len(rows)
+        body["updatedColumns"] = len(columns)
+        body["updatedCells"] = cells
         if include_values:
             body["updatedData"] = value_range(
                 Target(sheet, A1Range(sheet.title, r1, c1, r1 + height - 1, c1 + width - 1)),
                 render_option,
                 "ROWS",
             )
-    return WriteResult(body, touched, sheet)
+    return WriteResult(body, rows, columns, cells, sheet)
 
 
 def _echo(sheet: Sheet, p: A1Range) -> str:
@@ -408,19 +428,25 @@ def append_values(
     """values.append: find the table in the range and write after its last row."""
     sheet = target.sheet
     p = target.parsed
-    r1, c1, r2, c2 = p.bounded(sheet.row_count, sheet.column_count)
-    # The table: the data found in the range's columns, from the range's first row on.
+    r1, c1, _r2, c2 = p.bounded(sheet.row_count, sheet.column_count)
+    # The table: the first block of consecutive non-empty rows (within the range's columns)
+    # at or below the range's first row. Like Google, it may run past the range's last row,
+    # and an empty row ends it.
     last = 0
     first = 0
-    table_c1, table_c2 = None, None
-    for r in range(r1, min(len(sheet.rows), r2) + 1):
+    table_c1: int | None = None
+    table_c2: int | None = None
+    for r in range(r1, len(sheet.rows) + 1):
         row = sheet.rows[r - 1]
         cols = [c for c in range(c1, min(c2, len(row)) + 1) if row[c - 1] is not None]
-        if cols:
-            first = first or r
-            last = r
-            table_c1 = cols[0] if table_c1 is None else min(table_c1, cols[0])
-            table_c2 = cols[-1] if table_c2 is None else max(table_c2, cols[-1])
+        if not cols:
+            if first:
+                break
+            continue
+        first = first or r
+        last = r
+        table_c1 = cols[0] if table_c1 is None else min(table_c1, cols[0])
+        table_c2 = cols[-1] if table_c2 is None else max(table_c2, cols[-1])
     body: dict[str, Any] = {"spreadsheetId": book.spreadsheet_id}
     start_col = c1
     if last:
@@ -597,7 +623,23 @@ def insert_dimension(book: Spreadsheet, request: dict[str, Any], where: str) -> 
 def batch_update(book: Spreadsheet, body: dict[str, Any], rng: random.Random) -> dict[str, Any]:
     """spreadsheets.batchUpdate: all requests apply, or none (Google's requests are atomic)."""
     requests = body.get("requests") or []
-    snapshot = copy.deepcopy(book)
+    # Requests apply all or none; keep what they may change (cheaper than a deepcopy).
+    snapshot = (
+        book.title,
+        list(book.sheets),
+        [
+            (
+                s,
+                s.title,
+                s.index,
+                s.row_count,
+                s.column_count,
+                s.frozen_rows,
+                [list(r) for r in s.rows],
+            )
+            for s in book.sheets
+        ],
+    )
     replies = []
     try:
         for i, request in enumerate(requests):
@@ -630,7 +672,10 @@ def batch_update(book: Spreadsheet, body: dict[str, Any], rng: random.Random) ->
                     "Cannot find field.",
                 )
     except GoogleError:
-        book.__dict__.update(snapshot.__dict__)
+        book.title, book.sheets = snapshot[0], snapshot[1]
+        for sheet, title, index, row_count, column_count, frozen, rows in snapshot[2]:
+            sheet.title, sheet.index, sheet.row_count = title, index, row_count
+            sheet.column_count, sheet.frozen_rows, sheet.rows = column_count, frozen, rows
         raise
     book.touch()
     result: dict[str, Any] = {"spreadsheetId": book.spreadsheet_id, "replies": replies}
@@ -645,9 +690,10 @@ def batch_update_values(book: Spreadsheet, body: dict[str, Any]) -> dict[str, An
     data = body.get("data") or []
     targets = [resolve(book, item.get("range", "")) for item in data]
     responses = []
+    # Rows and columns are counted once however many ranges touch them; cells are summed.
     rows: set[tuple[int, int]] = set()
     cols: set[tuple[int, int]] = set()
-    cells: set[tuple[int, int, int]] = set()
+    cells = 0
     sheets: set[int] = set()
     for item, target in zip(data, targets, strict=True):
         write = write_values(
@@ -661,16 +707,16 @@ def batch_update_values(book: Spreadsheet, body: dict[str, Any]) -> dict[str, An
         )
         responses.append(write.body)
         sid = write.sheet.sheet_id
-        rows |= {(sid, r) for r, _ in write.cells}
-        cols |= {(sid, c) for _, c in write.cells}
-        cells |= {(sid, r, c) for r, c in write.cells}
+        rows |= {(sid, r) for r in write.rows}
+        cols |= {(sid, c) for c in write.columns}
+        cells += write.cells
         if write.cells:
             sheets.add(sid)
     result: dict[str, Any] = {"spreadsheetId": book.spreadsheet_id}
     if cells:
         result["totalUpdatedRows"] = len(rows)
         result["totalUpdatedColumns"] = len(cols)
-        result["totalUpdatedCells"] = len(cells)
+        result["totalUpdatedCells"] = cells
         result["totalUpdatedSheets"] = len(sheets)
     if responses:
         result["responses"] = responses
