@@ -309,14 +309,22 @@ def _google_checks(
 
 
 def google_calendar_probe(config: Config) -> str:
-    """Reach the configured calendar through the Google backend; raise AccessError if refused."""
-    calendar = backends.open_calendar(config)  # type: ignore[attr-defined]
-    check = getattr(calendar, "check_access", None)
-    if callable(check):
-        return str(check())
-    # Reading a window of events is allowed to every role that may create events.
-    calendar.find([])
-    return f"reached {calendar.description}"
+    """List one event of the configured calendar (events.list, maxResults=1); AccessError if refused."""
+    from googleapiclient.errors import HttpError
+
+    from .errors import AccessError
+
+    calendar = backends.open_calendar(config)
+    calendar_id = config.calendar.calendar_id.strip() or "primary"
+    try:
+        calendar.service.events().list(calendarId=calendar_id, maxResults=1).execute()  # type: ignore[attr-defined]
+    except HttpError as exc:
+        status = exc.resp.status
+        why = {404: "was not found", 403: "refused access", 401: "refused the credentials"}
+        raise AccessError(
+            f"calendar {calendar_id} {why.get(status, f'answered HTTP {status}')}"
+        ) from None
+    return f"can list events on {calendar_id}"
 
 
 def diagnose(

@@ -7,13 +7,7 @@ import os
 
 import click
 
-from ..backends import open_calendar, open_spreadsheet
-from ..config import load_config
-from ..doctor import diagnose, exit_code
 from ..errors import ConfigError
-from ..lock import DEFAULT_SETTLE
-from ..nightly import run_nightly
-from ..profiles import load_profiles
 from . import main
 
 SETTLE_ENV = "MENTORSHIP_LOCK_SETTLE_SECONDS"
@@ -30,6 +24,8 @@ def _now(text: str | None) -> dt.datetime:
 
 
 def _settle() -> float:
+    from ..lock import DEFAULT_SETTLE
+
     text = os.environ.get(SETTLE_ENV, "").strip()
     try:
         return float(text) if text else DEFAULT_SETTLE
@@ -61,6 +57,12 @@ def nightly(ctx: click.Context, dry_run: bool, strict: bool, now_text: str | Non
     --strict they make it exit 1), 2 on a configuration or access error or when another run
     holds the ledger lock.
     """
+    # Imported here so that `mentorship --help` and the other commands stay quick (scipy).
+    from ..backends import open_calendar, open_spreadsheet
+    from ..config import load_config
+    from ..nightly import run_nightly
+    from ..profiles import load_profiles
+
     now = _now(now_text)
     config = load_config()
     profiles = load_profiles(config.mentors_path)
@@ -88,6 +90,8 @@ def doctor(ctx: click.Context) -> None:
 
     Reads only. Exit 0 when every line is green, 2 otherwise.
     """
+    from ..doctor import diagnose, exit_code
+
     findings = diagnose()
     for finding in findings:
         click.echo(finding.render())
