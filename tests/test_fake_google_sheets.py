@@ -422,3 +422,18 @@ def test_a_failed_batch_update_changes_nothing(book, fake_google):
         "Form Responses 1",
         "Requests",
     ]
+
+
+def test_missing_value_input_option_is_googles_400(book, fake_google):
+    sid, _ = book
+    response = requests.put(
+        f"{fake_google.base_url}/v4/spreadsheets/{sid}/values/Requests!A1",
+        json={"values": [["x"]]},
+        timeout=5,
+    )
+    assert response.status_code == 400
+    assert response.json()["error"] == {
+        "code": 400,
+        "message": "'valueInputOption' is required but not specified",
+        "status": "INVALID_ARGUMENT",
+    }

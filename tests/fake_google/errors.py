@@ -116,7 +116,12 @@ def fault_error(service: str, code: int, reason: str = "") -> GoogleError:
                 "The user does not have sufficient permissions for this file.",
                 reason or "insufficientFilePermissions",
             )
-        return legacy_error(403, "Forbidden", reason or "forbidden")
+        if reason:
+            return legacy_error(403, "Forbidden", reason)
+        # What Calendar answers when the calendar is not shared with write access.
+        return legacy_error(
+            403, "You need to have writer access to this calendar.", "requiredAccessLevel"
+        )
     if code in (500, 502, 503, 504):
         return legacy_error(code, "Backend Error", reason or "backendError")
     return legacy_error(code, "Fault injected by the fake.", reason or "unknown")

@@ -302,6 +302,7 @@ class FakeGoogle:
                     for sid, book in self.state.spreadsheets.items()
                 },
                 "calendars": calendar.dump(self.state),
+                "notifications": list(self.state.notifications),
             }
 
     def seed(self, data: Mapping[str, Any]) -> None:

@@ -327,9 +327,10 @@ def write_values(
     if input_option not in {"RAW", "USER_ENTERED"}:
         raise sheets_error(
             400,
-            "Invalid valueInputOption: INPUT_VALUE_OPTION_UNSPECIFIED"
+            "'valueInputOption' is required but not specified"
             if not input_option
-            else f"Invalid value at 'value_input_option' ({input_option})",
+            else "Invalid value at 'value_input_option' "
+            f'(type.googleapis.com/google.apps.sheets.v4.ValueInputOption), "{input_option}"',
         )
     if major == "COLUMNS":
         width = max((len(c) for c in values), default=0)
