@@ -175,12 +175,12 @@ def _load_one(
             v is None and k in Profile.model_fields and not Profile.model_fields[k].is_required()
         )
     }
-    problems.extend(_extra_checks(shown, parsed, data))
     mentor = None
     try:
         mentor = Mentor.model_validate({**data, "slug": slug}, context=context)
     except ValidationError as exc:
         problems.extend(_explain(shown, parsed, err) for err in exc.errors(include_url=False))
+    problems.extend(_extra_checks(shown, parsed, data, mentor))
     return problems, (mentor if not problems else None), parsed
 
 
@@ -303,7 +303,9 @@ def _plain(value: Any) -> str:
 # --- Checks pydantic cannot express per field ----------------------------------------------------
 
 
-def _extra_checks(shown: str, parsed: Parsed, data: dict[str, Any]) -> Iterable[Problem]:
+def _extra_checks(
+    shown: str, parsed: Parsed, data: dict[str, Any], mentor: Mentor | None
+) -> Iterable[Problem]:
     for name in ("topics", "languages"):
         items = data.get(name)
         if isinstance(items, list):
@@ -321,18 +323,20 @@ def _extra_checks(shown: str, parsed: Parsed, data: dict[str, Any]) -> Iterable[
                         )
                     else:
                         seen[key] = i
-    windows = data.get("availability")
-    if isinstance(windows, list):
-        yield from _overlaps(shown, parsed, windows)
+    if mentor is not None:
+        yield from _overlaps(shown, parsed, list(enumerate(mentor.availability)))
+    elif isinstance(data.get("availability"), list):
+        # The profile failed elsewhere; still check the windows that are valid on their own.
+        valid: list[tuple[int, Window]] = []
+        for i, item in enumerate(data["availability"]):
+            try:
+                valid.append((i, Window.model_validate(item)))
+            except ValidationError:
+                continue  # reported by the main validation
+        yield from _overlaps(shown, parsed, valid)
 
 
-def _overlaps(shown: str, parsed: Parsed, items: list[Any]) -> Iterable[Problem]:
-    valid: list[tuple[int, Window]] = []
-    for i, item in enumerate(items):
-        try:
-            valid.append((i, Window.model_validate(item)))
-        except ValidationError:
-            continue  # reported by the main validation
+def _overlaps(shown: str, parsed: Parsed, valid: list[tuple[int, Window]]) -> Iterable[Problem]:
     for n, (j, later) in enumerate(valid):
         for i, earlier in valid[:n]:
             if (

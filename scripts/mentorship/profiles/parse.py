@@ -126,28 +126,26 @@ def _fail(line: int, col: int, message: str) -> Parsed:
     return Parsed(data=None, problems=[(line, col, message)])
 
 
+_ALIAS_MESSAGE = "anchors and aliases (& and *) are not allowed in a profile; write the value out."
+
+
 class _Builder:
-    """Builds plain data from nodes, recording marks and reporting duplicates and aliases."""
+    """Builds plain data from nodes, recording marks and reporting duplicates and aliases.
+
+    Written for speed (the site loads thousands of profiles): scalars, most of the nodes,
+    are handled inline rather than through a recursive call each.
+    """
 
     def __init__(self, parsed: Parsed) -> None:
         self.parsed = parsed
         self.seen: set[int] = set()
 
     def build(self, node: yaml.Node, loc: Loc) -> Any:
+        marks = self.parsed.marks
         mark = (node.start_mark.line + 1, node.start_mark.column + 1)
-        self.parsed.marks[loc] = mark
+        marks[loc] = mark
         if id(node) in self.seen:
-            # The composer returns the very same node for an alias (*name). Refusing them keeps
-            # "a billion laughs" out; a scalar's value is still used so one mistake stays one.
-            line, col = self.parsed.key_marks.get(loc, mark)
-            self.parsed.problems.append(
-                (
-                    line,
-                    col,
-                    "anchors and aliases (& and *) are not allowed in a profile; write the value out.",
-                )
-            )
-            return node.value if isinstance(node, yaml.ScalarNode) else None
+            return self._alias(node, loc, mark)
         self.seen.add(id(node))
         if len(loc) > MAX_DEPTH:
             # No field nests this deep; stopping here also keeps recursion bounded.
@@ -158,16 +156,15 @@ class _Builder:
                 )
             )
             return None
-        if isinstance(node, yaml.ScalarNode):
-            if node.tag == _NULL_TAG and not node.style:
-                return None
-            return node.value
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, (*loc, i)) for i, item in enumerate(node.value)]
+        if type(node) is yaml.ScalarNode:
+            return None if node.tag == _NULL_TAG and not node.style else node.value
+        if type(node) is yaml.SequenceNode:
+            return [self._child(item, (*loc, i), marks) for i, item in enumerate(node.value)]
         result: dict[str, Any] = {}
+        key_marks = self.parsed.key_marks
         for key_node, value_node in node.value:
             key_mark = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            if not isinstance(key_node, yaml.ScalarNode) or not key_node.value:
+            if type(key_node) is not yaml.ScalarNode or not key_node.value:
                 self.parsed.problems.append((*key_mark, "expected a field name before the ':'."))
                 continue
             key = key_node.value
@@ -179,23 +176,34 @@ class _Builder:
                     )
                 )
                 continue
+            child_loc = (*loc, key)
             if key in result:
-                first = self.parsed.key_marks[(*loc, key)]
+                first = key_marks[child_loc]
                 self.parsed.problems.append(
                     (
                         *key_mark,
-                        f"{_where(loc, key)}: this field appears twice (first on line {first[0]}); "
-                        "keep one and delete the other.",
+                        f"{describe_loc(child_loc)}: this field appears twice (first on line "
+                        f"{first[0]}); keep one and delete the other.",
                     )
                 )
                 continue
-            self.parsed.key_marks[(*loc, key)] = key_mark
-            result[key] = self.build(value_node, (*loc, key))
+            key_marks[child_loc] = key_mark
+            result[key] = self._child(value_node, child_loc, marks)
         return result
 
+    def _child(self, node: yaml.Node, loc: Loc, marks: dict[Loc, tuple[int, int]]) -> Any:
+        if type(node) is not yaml.ScalarNode or id(node) in self.seen:
+            return self.build(node, loc)
+        self.seen.add(id(node))
+        marks[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        return None if node.tag == _NULL_TAG and not node.style else node.value
 
-def _where(loc: Loc, key: str | int | None = None) -> str:
-    return describe_loc((*loc, key) if key is not None else loc)
+    def _alias(self, node: yaml.Node, loc: Loc, mark: tuple[int, int]) -> Any:
+        # The composer returns the very same node for an alias (*name). Refusing them keeps
+        # "a billion laughs" out; a scalar's value is still used so one mistake stays one.
+        line, col = self.parsed.key_marks.get(loc, mark)
+        self.parsed.problems.append((line, col, _ALIAS_MESSAGE))
+        return node.value if isinstance(node, yaml.ScalarNode) else None
 
 
 def describe_loc(loc: Loc) -> str:
