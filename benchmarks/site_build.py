@@ -6,8 +6,10 @@ build (no hook) of the same guides plus N hand-written Markdown pages of similar
 of the nav, with a plain Markdown index linking them all. It prints a Markdown table.
 
 Targets: ours at most 1.3x plain at every size, and 3,000 mentors at most 3.3x the time of 1,000.
+With --browser it also times the largest directory in headless Chromium: loading the page,
+ticking filters and clearing them (each until the next frame is drawn).
 
-    .venv/bin/python benchmarks/site_build.py [--sizes 1000 3000] [--repeat 1]
+    .venv/bin/python benchmarks/site_build.py [--sizes 1000 3000] [--repeat 1] [--browser]
 """
 
 from __future__ import annotations
@@ -221,12 +223,68 @@ def time_build(project: Path, repeat: int) -> float:
     return best
 
 
+# Runs `action` in the page and resolves once the browser has drawn the next frame after it.
+TIMED = """action => new Promise(done => {
+  const start = performance.now();
+  new Function(action)();
+  requestAnimationFrame(() => setTimeout(() => done(performance.now() - start), 0));
+})"""
+ACTIONS = [
+    (
+        "tick the first industry",
+        "document.querySelector('fieldset[data-group=industry] input').click()",
+    ),
+    (
+        "tick a second language",
+        "document.querySelectorAll('fieldset[data-group=language] input')[1].click()",
+    ),
+    ("tick accepting only", "document.querySelector('#mentor-accepting').click()"),
+    ("clear all filters", "document.querySelector('[data-mentor-clear]').click()"),
+]
+
+
+def time_directory(site: Path) -> list[tuple[str, float]]:
+    """Milliseconds for loading the directory and for each filter action, in Chromium."""
+    import functools
+    import http.server
+    import threading
+
+    from playwright.sync_api import sync_playwright
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(site))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    rows = []
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
+            )
+            page = browser.new_page()
+            page.goto(f"http://127.0.0.1:{server.server_port}/mentors/")
+            loaded = page.evaluate("performance.getEntriesByType('navigation')[0].loadEventEnd")
+            rows.append(("load the directory (to the load event)", loaded))
+            for label, action in ACTIONS:
+                rows.append((label, page.evaluate(TIMED, action)))
+            browser.close()
+    finally:
+        server.shutdown()
+    return rows
+
+
 def main() -> None:
     """Run the benchmark and print the Markdown table."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 3000])
     parser.add_argument("--repeat", type=int, default=1, help="runs per build; the best counts")
+    parser.add_argument("--browser", action="store_true", help="also time the directory's filters")
     args = parser.parse_args()
+    browser_rows: list[tuple[str, float]] = []
     taxonomy = yaml.safe_load((ROOT / "mentors" / "taxonomy.yml").read_text(encoding="utf-8"))
     rows = []
     with tempfile.TemporaryDirectory(prefix="site-bench-") as tmp:
@@ -239,6 +297,8 @@ def main() -> None:
             plain = time_build(plain_dir, args.repeat)
             rows.append((n, ours, plain))
             print(f"N={n}: ours {ours:.2f}s, plain {plain:.2f}s", file=sys.stderr)
+            if args.browser and n == max(args.sizes):
+                browser_rows = time_directory(ours_dir / "_site")
     print("| N | ours (s) | plain (s) | ours / plain |")
     print("| ---: | ---: | ---: | ---: |")
     for n, ours, plain in rows:
@@ -250,6 +310,12 @@ def main() -> None:
             f"Growth from {n0:,} to {n1:,} mentors: ours {o1 / o0:.2f}x, plain {p1 / p0:.2f}x "
             f"(linear would be {n1 / n0:.2f}x)."
         )
+    if browser_rows:
+        print()
+        print(f"| Directory of {max(args.sizes):,} mentors in Chromium | ms |")
+        print("| --- | ---: |")
+        for label, ms in browser_rows:
+            print(f"| {label} | {ms:.0f} |")
 
 
 if __name__ == "__main__":
