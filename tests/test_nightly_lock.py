@@ -192,3 +192,22 @@ def test_earlier_actions_run_of_the_same_workflow_is_over_by_construction():
     assert not holder_gone("github-actions uni/other nightly run 899.1", me)
     assert not holder_gone("local laptop pid 5", me)
     assert not holder_gone(me, me)
+
+
+def test_a_slow_claim_is_withdrawn_and_tried_again(sheet):
+    class SlowFirstWrite:
+        writes = 0
+
+        def read(self, titles):
+            return sheet.read(titles)
+
+        def write(self, batch):
+            SlowFirstWrite.writes += 1
+            if SlowFirstWrite.writes == 1:
+                CLOCK.t += 60  # e.g. a write retried after a 503
+            sheet.write(batch)
+
+    lock = acquire(SlowFirstWrite(), NOW, holder=ME, alive=always_alive)
+    rows = runs(sheet)
+    assert rows[1][5] == "claim took too long to write; retried" and rows[1][4]
+    assert lock.row == 3 and rows[2][1] == ME and not rows[2][4]

@@ -9,7 +9,8 @@ last-writer-wins row:
    refuse with `LockedError` (exit 2);
 2. write our claim (run id, holder, started, expires) below the last row, and check that the
    time from the start of step 1 to the end of this write stayed under `settle` seconds;
-   otherwise give up (our read may be stale) and ask for a re-run;
+   otherwise withdraw the claim (our read may be stale) and start again from step 1, up to
+   `CLAIM_ATTEMPTS` times;
 3. wait `settle` seconds, then read `Runs` back: we hold the lock only if our claim is still
    there and is the live claim in the lowest row.
 
@@ -60,6 +61,8 @@ RUN_COLUMNS: tuple[str, ...] = (
 DEFAULT_TTL = dt.timedelta(hours=2)
 # Seconds a claim may take to land, and the wait before reading it back (Fischer's delay).
 DEFAULT_SETTLE = 3.0
+# Rounds of claiming before giving up when writes keep being slower than `settle`.
+CLAIM_ATTEMPTS = 3
 
 _LOCAL_RE = re.compile(r"^local (?P<host>\S+) pid (?P<pid>\d+)$")
 _ACTIONS_RE = re.compile(
@@ -247,6 +250,28 @@ def acquire(
     (see the module docstring); `clock` and `sleep` are parameters so tests need not wait.
     """
     me = current_holder() if holder is None else holder
+    for _attempt in range(CLAIM_ATTEMPTS):
+        lock = _try_claim(sheet, now, me, ttl, alive, settle, clock, sleep)
+        if lock is not None:
+            return lock
+    raise LockedError(
+        f"Claiming the ledger lock took longer than {settle:g} s {CLAIM_ATTEMPTS} times (slow "
+        "or retried writes), so another run may have claimed it at the same moment. Nothing "
+        "was done; run again."
+    )
+
+
+def _try_claim(
+    sheet: Spreadsheet,
+    now: dt.datetime,
+    me: str,
+    ttl: dt.timedelta,
+    alive: Callable[[int], bool],
+    settle: float,
+    clock: Callable[[], float],
+    sleep: Callable[[float], None],
+) -> RunLock | None:
+    """One round of `acquire`: the lock, LockedError, or None when our write was too slow."""
     began = clock()
     table = _read(sheet)
     for record, claim in _claims(table):
@@ -272,11 +297,9 @@ def acquire(
     table.collect(batch)
     sheet.write(batch)
     if clock() - began >= settle:
-        _give_up(sheet, run_id, now, "claim took too long to write")
-        raise LockedError(
-            f"Claiming the ledger lock took longer than {settle:g} s (a slow or retried write), "
-            "so another run may have claimed it at the same moment. Nothing was done; run again."
-        )
+        # A rival may have read the tab before our claim landed: withdraw it and start over.
+        _give_up(sheet, run_id, now, "claim took too long to write; retried")
+        return None
     sleep(settle)
 
     # Read back: our claim must still be there and be the lowest live one.
