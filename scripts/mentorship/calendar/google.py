@@ -196,29 +196,36 @@ class GoogleCalendar:
         return found
 
     def cancel(self, event_ids: Sequence[str]) -> list[Outcome]:
-        """Delete the events, notifying attendees; 410 Gone means it was cancelled already."""
+        """Mark the events cancelled, notifying attendees, unless they are cancelled already.
+
+        Read first (one batch), then patch `status: cancelled` with sendUpdates=all (one batch):
+        an event already cancelled, say by a run that died before noting it, is left alone, so
+        nobody gets a second cancellation email. The event stays on the calendar as cancelled.
+        """
+        found = self.find(event_ids)
+        todo = [i for i in event_ids if i in found and not found[i].cancelled]
         events = self.service.events()
         results = self._run(
             {
-                event_id: events.delete(
-                    calendarId=self.calendar_id, eventId=event_id, sendUpdates="all"
+                event_id: events.patch(
+                    calendarId=self.calendar_id,
+                    eventId=event_id,
+                    body={"status": "cancelled"},
+                    sendUpdates="all",
                 )
-                for event_id in event_ids
+                for event_id in todo
             }
         )
         outcomes = []
         for event_id in event_ids:
-            _response, exc = results[event_id]
-            if exc is None:
-                outcomes.append(Outcome(event_id, "cancelled"))
-                continue
-            status = _error(exc)[0]
-            if status == 410:
-                outcomes.append(Outcome(event_id, "already_cancelled"))
-            elif status == 404:
+            if event_id not in found:
                 outcomes.append(Outcome(event_id, "missing", message="no such event"))
+            elif event_id not in results:
+                outcomes.append(Outcome(event_id, "already_cancelled", found[event_id]))
+            elif results[event_id][1] is None:
+                outcomes.append(Outcome(event_id, "cancelled", _event(results[event_id][0])))
             else:
-                outcomes.append(self._failure(event_id, exc, "cancel the event"))
+                outcomes.append(self._failure(event_id, results[event_id][1], "cancel the event"))
         return outcomes
 
     def freebusy(
@@ -282,6 +289,8 @@ class GoogleCalendar:
         """Send requests in one batch, retrying the transient failures; a result for each key."""
         results: dict[str, _Result] = {}
         self.retried = set()
+        if not requests:
+            return results
         pending = dict(requests)
         for attempt in range(1, self.max_attempts + 1):
             got: dict[str, _Result] = {}

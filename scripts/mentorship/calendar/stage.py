@@ -10,7 +10,7 @@ exists) instead of making a second one and mailing both people twice. The Matche
 after each batch of up to `BATCH_SIZE` invites; if a run dies before that write, the next run
 re-sends the batch, every invite in it comes back as "already there" with its real start, and
 that is what gets recorded. Cancelling is the same: a note marks the row done, and an event that
-is already cancelled (410 Gone) counts as done.
+is already cancelled counts as done, without a second cancellation email.
 """
 
 from __future__ import annotations
