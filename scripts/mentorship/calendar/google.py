@@ -328,15 +328,15 @@ class GoogleCalendar:
                     retry[key] = request
                     self.retried.add(key)  # no answer: it may have taken effect
                     continue
-                response, exc = got[key]
-                if exc is not None and not last:
-                    status, error, _reasons, _message = _error(exc)
+                response, failure = got[key]
+                if failure is not None and not last:
+                    status, error, _reasons, _message = _error(failure)
                     if google_api.is_retryable(status, error):
                         retry[key] = request
                         if status >= 500:
                             self.retried.add(key)  # a server error may follow the write
                         continue
-                results[key] = (response, exc)
+                results[key] = (response, failure)
             if not retry:
                 break
             pending = retry

@@ -168,7 +168,10 @@ class IcsCalendar:
         except FileNotFoundError:
             return None
         except OSError as exc:
-            raise AccessError(f"Cannot read {self.path(event_id)}: {exc.strerror}.") from None
+            raise AccessError(
+                f"Cannot read {self.path(event_id)}: {exc.strerror}. Check that `invites_dir` "
+                "in [tool.mentorship] points to a folder you can read and write."
+            ) from None
         return icalendar.Calendar.from_ical(raw)
 
     def _write(self, event_id: str, calendar: icalendar.Calendar) -> None:

@@ -170,13 +170,13 @@ def run_invites(
         and r["event_id"].strip()
         and not _DONE_CANCELLING.search(r["note"])
     ]
-    for chunk in _chunks(to_cancel, BATCH_SIZE):
+    for records in _chunks(to_cancel, BATCH_SIZE):
         if dry_run:
-            report.cancelled.extend(r["match_id"] for r in chunk)
+            report.cancelled.extend(r["match_id"] for r in records)
             continue
-        outcomes = calendar.cancel([r["event_id"].strip() for r in chunk])
-        for record, outcome in zip(chunk, outcomes, strict=True):
-            _record_cancel(record, outcome, today, report, change)
+        cancelled = calendar.cancel([r["event_id"].strip() for r in records])
+        for record, result in zip(records, cancelled, strict=True):
+            _record_cancel(record, result, today, report, change)
         flush()
 
     # 2. Slots for approved matches (and those that found no time before).
