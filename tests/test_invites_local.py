@@ -271,7 +271,7 @@ def test_dry_run_lists_invites_and_changes_nothing(tmp_path, sheet):
     preview = report.invites[0].preview()
     assert "GMT (Europe/London)" in preview and "EST (America/New_York)" in preview
     assert "S. L." in preview and "s***@s***.edu" in preview and "Sam" not in preview
-    assert report.summary()[0] == "Invites would send: 1"
+    assert report.summary()[0] == "Invites to send: 1"
     assert (tmp_path / ".ledger" / "Matches.csv").read_bytes() == before
     assert not (tmp_path / ".invites").exists() and sheet.writes == 0
 

@@ -77,9 +77,10 @@ class InviteReport:
 
     def summary(self) -> list[str]:
         """The run in a few lines, for the console and the nightly summary."""
-        verb = "would send" if self.dry_run else "sent"
         lines = [
-            f"Invites {verb}: {len(self.invites) if self.dry_run else len(self.sent)}",
+            f"Invites to send: {len(self.invites)}"
+            if self.dry_run
+            else f"Invites sent: {len(self.sent)}"
         ]
         if self.already_sent:
             lines.append(
