@@ -96,14 +96,40 @@ def test_user_entered_parses_numbers_and_formulas(book, fake_google):
     assert ws.get("B2", value_render_option="UNFORMATTED_VALUE") == [[42]]
 
 
-def test_update_grows_the_grid_and_echoes_the_written_range(book, fake_google):
-    sid, sh = book
+def test_update_echoes_the_written_range(book):
+    _, sh = book
+    result = sh.worksheet("Requests").update([["a", "b", "c", "d"]] * 3, "B4", raw=True)
+    assert result["updatedRange"] == "Requests!B4:E6"
+    assert (result["updatedRows"], result["updatedColumns"], result["updatedCells"]) == (3, 4, 12)
+
+
+def test_update_past_the_grid_is_googles_400_but_append_grows_it(book, fake_google):
+    """values.update never adds rows (resize first); values.append does."""
+    _, sh = book
     ws = sh.worksheet("Requests")
-    result = ws.update([["a", "b", "c", "d"]] * 3, "Y999", raw=True)
-    assert result["updatedRange"] == "Requests!Y999:AB1001"
-    assert result["updatedCells"] == 12
-    grid = fake_google.sheet(sid, "Requests")
-    assert (grid.row_count, grid.column_count) == (1001, 28)
+    with pytest.raises(gspread.exceptions.APIError) as err:
+        ws.update([["a", "b"]] * 2, "Y1000", raw=True)
+    assert err.value.code == 400
+    assert "Range (Requests!Y1000:Z1001) exceeds grid limits. Max rows: 1000, max columns: 26" in (
+        str(err.value)
+    )
+    with pytest.raises(gspread.exceptions.APIError) as err:
+        ws.update([["a", "b", "c"]], "Y1", raw=True)
+    assert "Range (Requests!Y1:AA1) exceeds grid limits" in str(err.value)
+    full = fake_google.create_spreadsheet("Full", {"S": [[str(i)] for i in range(1000)]})
+    sheet = google_clients.gspread_client(fake_google).open_by_key(full).worksheet("S")
+    sheet.append_rows([["r1"], ["r2"]], value_input_option="RAW")
+    assert fake_google.sheet(full, "S").row_count == 1002
+    assert fake_google.values(full, "S")[-3:] == [["999"], ["r1"], ["r2"]]
+
+
+def test_growing_past_ten_million_cells_is_refused(fake_google):
+    sid = fake_google.create_spreadsheet("x")
+    sh = google_clients.gspread_client(fake_google).open_by_key(sid)
+    with pytest.raises(gspread.exceptions.APIError) as err:
+        sh.sheet1.resize(rows=400_000, cols=26)
+    assert "above the limit of 10000000 cells" in str(err.value)
+    assert fake_google.sheet(sid, "Sheet1").row_count == 1000
 
 
 def test_update_refuses_values_spilling_out_of_a_bounded_range(book):
@@ -437,3 +463,24 @@ def test_missing_value_input_option_is_googles_400(book, fake_google):
         "message": "'valueInputOption' is required but not specified",
         "status": "INVALID_ARGUMENT",
     }
+
+
+@pytest.mark.parametrize(
+    "mask", ["gridProperties/rowCount", "gridProperties.rowCount", "gridProperties"]
+)
+def test_update_sheet_properties_accepts_slash_and_dot_field_masks(book, fake_google, mask):
+    sid, sh = book
+    sheet_id = fake_google.sheet(sid, "Requests").sheet_id
+    sh.batch_update(
+        {
+            "requests": [
+                {
+                    "updateSheetProperties": {
+                        "properties": {"sheetId": sheet_id, "gridProperties": {"rowCount": 1500}},
+                        "fields": mask,
+                    }
+                }
+            ]
+        }
+    )
+    assert fake_google.sheet(sid, "Requests").row_count == 1500

@@ -170,6 +170,21 @@ class Sheet:
         )
 
 
+#: Google's limit on the cells of one spreadsheet (all sheets' grids together).
+CELL_LIMIT = 10_000_000
+
+
+def check_cell_limit(book: Spreadsheet, extra: int) -> None:
+    """Refuse a change that would take the spreadsheet past Google's cell limit."""
+    total = sum(s.row_count * s.column_count for s in book.sheets) + extra
+    if extra > 0 and total > CELL_LIMIT:
+        raise sheets_error(
+            400,
+            "This action would increase the number of cells in the workbook above the limit "
+            f"of {CELL_LIMIT} cells.",
+        )
+
+
 def trim(rows: list[list[Any]]) -> list[list[Any]]:
     """Drop trailing empty cells of each row, then trailing empty rows."""
     out = []
@@ -322,8 +337,13 @@ def write_values(
     *,
     include_values: bool = False,
     render_option: str = "FORMATTED_VALUE",
+    grow: bool = False,
 ) -> WriteResult:
-    """Write a block of values at the range's top-left, as values.update does."""
+    """Write a block of values at the range's top-left, as values.update does.
+
+    values.update and values.batchUpdate never grow the grid: a block reaching past it is
+    Google's 400 "exceeds grid limits". Only append (`grow=True`) adds rows and columns.
+    """
     if input_option not in {"RAW", "USER_ENTERED"}:
         raise sheets_error(
             400,
@@ -359,8 +379,25 @@ def write_values(
     rows: set[int] = set()
     columns: set[int] = set()
     cells = 0
-    if height and width:
+    if (
+        height
+        and width
+        and (r1 + height - 1 > sheet.row_count or c1 + width - 1 > sheet.column_count)
+    ):
+        if not grow:
+            shown = format_range(sheet.title, r1, c1, r1 + height - 1, c1 + width - 1)
+            raise sheets_error(
+                400,
+                f"Range ({shown}) exceeds grid limits. Max rows: {sheet.row_count}, "
+                f"max columns: {sheet.column_count}",
+            )
+        check_cell_limit(
+            book,
+            max(0, r1 + height - 1 - sheet.row_count) * max(sheet.column_count, c1 + width - 1)
+            + max(0, c1 + width - 1 - sheet.column_count) * sheet.row_count,
+        )
         sheet.grow(r1 + height - 1, c1 + width - 1)
+    if height and width:
         while len(sheet.rows) < r1 + height - 1:
             sheet.rows.append([])
         raw = input_option == "RAW"
@@ -459,6 +496,7 @@ def append_values(
         start_row = r1
     height = len(values)
     if insert_option == "INSERT_ROWS" and height:
+        check_cell_limit(book, height * sheet.column_count)
         # New rows go in at start_row; everything below moves down.
         insert_at = min(start_row - 1, len(sheet.rows))
         sheet.rows[insert_at:insert_at] = [[] for _ in range(height)]
@@ -472,6 +510,7 @@ def append_values(
         input_option,
         include_values=include_values,
         render_option=render_option,
+        grow=True,
     )
     updates = dict(write.body)
     body["updates"] = updates
@@ -507,6 +546,10 @@ def add_sheet(
     elif book.sheet_by_id(int(sheet_id)) is not None:
         raise sheets_error(400, f"Invalid {where}: Sheet with id {sheet_id} already exists.")
     grid = props.get("gridProperties") or {}
+    check_cell_limit(
+        book,
+        int(grid.get("rowCount", DEFAULT_ROWS)) * int(grid.get("columnCount", DEFAULT_COLUMNS)),
+    )
     sheet = Sheet(
         int(sheet_id),
         title,
@@ -534,7 +577,10 @@ def update_sheet_properties(
 ) -> dict[str, Any]:
     """The updateSheetProperties request (title, index, grid size, frozen rows)."""
     props = request.get("properties") or {}
-    fields = [f.strip() for f in str(request.get("fields", "")).split(",") if f.strip()]
+    # A FieldMask: Google's own examples nest with dots, gspread with slashes; both work.
+    fields = [
+        f.strip().replace(".", "/") for f in str(request.get("fields", "")).split(",") if f.strip()
+    ]
     if not fields:
         raise sheets_error(
             400, f"Invalid {where}: At least one field must be updated, but none were specified."
@@ -556,9 +602,13 @@ def update_sheet_properties(
             book.sheets.insert(min(int(props["index"]), len(book.sheets)), sheet)
             book.reindex()
         if name in {"*", "gridProperties", "gridProperties/rowCount"} and "rowCount" in grid:
-            sheet.row_count = int(grid["rowCount"])
+            rows = int(grid["rowCount"])
+            check_cell_limit(book, (rows - sheet.row_count) * sheet.column_count)
+            sheet.row_count = rows
         if name in {"*", "gridProperties", "gridProperties/columnCount"} and "columnCount" in grid:
-            sheet.column_count = int(grid["columnCount"])
+            columns = int(grid["columnCount"])
+            check_cell_limit(book, (columns - sheet.column_count) * sheet.row_count)
+            sheet.column_count = columns
         if name in {"*", "gridProperties", "gridProperties/frozenRowCount"}:
             sheet.frozen_rows = int(grid.get("frozenRowCount", 0))
     sheet.truncate()
@@ -580,8 +630,10 @@ def append_dimension(book: Spreadsheet, request: dict[str, Any], where: str) -> 
     sheet = _sheet_for(book, request.get("sheetId"), where)
     length = int(request.get("length", 0))
     if request.get("dimension") == "COLUMNS":
+        check_cell_limit(book, length * sheet.row_count)
         sheet.column_count += length
     else:
+        check_cell_limit(book, length * sheet.column_count)
         sheet.row_count += length
     return {}
 
