@@ -86,18 +86,18 @@ def test_a_requested_mentor_is_the_first_reason():
 def test_waiting_reasons_name_what_is_missing():
     full = make_mentor(capacity=1)
     pairs = score_pairs([STUDENT], [full], MatchingConfig(), NOW, remaining=[0])
-    assert waiting_reason(STUDENT, [full], pairs.blocked[0], 0) == (
+    assert waiting_reason(STUDENT, [full], pairs.blocked[0]) == (
         "no mentor in Software with free capacity"
     )
     english = make_mentor(languages=["English"])
     pairs = score_pairs([STUDENT], [english], MatchingConfig(), NOW)
     assert pairs.blocked[0, 0] == scoring.NO_LANGUAGE
-    assert waiting_reason(STUDENT, [english], pairs.blocked[0], 0) == (
+    assert waiting_reason(STUDENT, [english], pairs.blocked[0]) == (
         "no mentor in Software who speaks Spanish"
     )
-    assert waiting_reason(STUDENT, [], np.zeros(0), 0) == "no mentors in the directory yet"
-    assert waiting_reason(STUDENT, [english], pairs.blocked[0], 3) == (
-        "the 3 mentors who fit have no places left after this round's matches"
+    assert waiting_reason(STUDENT, [], np.zeros(0)) == "no mentors in the directory yet"
+    assert waiting_reason(STUDENT, [english], np.zeros(1, dtype=np.int8)) == (
+        "a mentor who fits still has a place: run matching again"
     )
 
 

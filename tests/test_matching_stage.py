@@ -149,7 +149,7 @@ def test_capacity_goes_to_the_best_pair_and_the_rest_wait_with_a_reason():
     assert [m.request_id for m in report.matches] == ["r2"]
     first = book.records(REQUESTS)[0]
     assert first["status"] == "waiting"
-    assert first["reason"] == "the one mentor who fits has no place left after this round's matches"
+    assert first["reason"] == "no mentor in Software with free capacity"
     assert first["updated_at"] == STAMP
 
 
@@ -211,6 +211,18 @@ def test_second_run_changes_nothing():
     assert book.writes == 1
     assert report.matches == []
     assert [w.request_id for w in report.waiting] == ["r2"]
+
+
+def test_a_request_that_lost_its_place_keeps_the_same_reason_on_the_next_run():
+    # The first run fills the mentor; the second sees that match in the ledger. Same words,
+    # so the second run writes nothing.
+    book = sheet([request_row("r1"), request_row("r2", topics="Networking")])
+    first = run_match(book, [make_mentor(capacity=1)], CONFIG, NOW)
+    before = copy.deepcopy(book.tabs)
+    second = run_match(book, [make_mentor(capacity=1)], CONFIG, NOW + dt.timedelta(hours=1))
+    assert first.waiting == second.waiting
+    assert book.tabs == before
+    assert book.writes == 1
 
 
 def test_a_half_finished_run_is_completed_without_a_second_match():

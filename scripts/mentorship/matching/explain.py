@@ -165,20 +165,18 @@ _RULE_WORDS = {
 }
 
 
-def waiting_reason(
-    request: MatchRequest, mentors: Sequence[Mentor], blocked: np.ndarray, had_options: int
-) -> str:
+def waiting_reason(request: MatchRequest, mentors: Sequence[Mentor], blocked: np.ndarray) -> str:
     """Why nobody was matched with this request, in plain words.
 
-    `blocked` is the request's row of `PairScores.blocked`; `had_options` the number of
-    mentors it was allowed to have (all taken by other requests when it is above zero).
+    `blocked` is the request's row of `PairScores.blocked` as it stands after this round's
+    matches (mentors filled this round count as full), so the next run, which sees those
+    matches in the ledger, gives the same reason and leaves the row unchanged.
     """
     if not mentors:
         return "no mentors in the directory yet"
-    if had_options:
-        if had_options == 1:
-            return "the one mentor who fits has no place left after this round's matches"
-        return f"the {had_options} mentors who fit have no places left after this round's matches"
+    if (blocked == scoring.ALLOWED).any():
+        # Not after an optimal round (a free fitting mentor would have been used); say so.
+        return "a mentor who fits still has a place: run matching again"
     wanted = {i.casefold() for i in request.industries}
     where = f" in {join_words(list(request.industries), 'or')}" if wanted else ""
     relevant = [j for j, m in enumerate(mentors) if not wanted or m.industry.casefold() in wanted]

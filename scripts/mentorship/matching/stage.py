@@ -22,6 +22,7 @@ from .. import ledger, weekly
 from ..config import Config
 from ..ledger import MATCHES, REQUESTS, MatchStatus, RequestStatus, Spreadsheet, Table
 from ..profiles.models import Mentor
+from . import scoring
 from .demand import DemandReport, demand_report
 from .explain import match_reasons, waiting_reason
 from .scoring import MatchRequest, score_pairs
@@ -247,13 +248,17 @@ def run_match(
         batch_requests, mentors, config.matching, now, remaining=remaining, previous=previous
     )
     assigned = solve(pairs.scores, np.maximum(remaining, 0))
-    options = np.isfinite(pairs.scores).sum(axis=1)
+    # Waiting reasons describe the ledger after this round, so a re-run repeats them exactly.
+    taken = np.bincount(assigned[assigned >= 0], minlength=len(mentors))
+    full_after = (remaining - taken) <= 0
     status = MatchStatus.PROPOSED if config.approval == "manual" else MatchStatus.APPROVED
     left: list[MatchRequest] = list(left_unreadable)
     for i, (record, request) in enumerate(pending):
         j = int(assigned[i])
         if j < 0:
-            reason = waiting_reason(request, mentors, pairs.blocked[i], int(options[i]))
+            after = pairs.blocked[i].copy()
+            after[full_after & (after != scoring.NOT_ACCEPTING)] = scoring.FULL
+            reason = waiting_reason(request, mentors, after)
             report.waiting.append(StillWaiting(request.request_id, reason))
             _set_status(requests, record, RequestStatus.WAITING, reason, stamp)
             left.append(request)
