@@ -225,12 +225,22 @@ def test_no_request_leaves_the_local_origin_and_no_console_error(
     assert visit.errors == []
 
 
-@pytest.mark.parametrize("url", ["mentors/", "MENTOR", "guides/preparing-for-a-session/"])
+@pytest.mark.parametrize(
+    ("url", "scheme"),
+    [
+        ("mentors/", "light"),
+        ("MENTOR", "light"),
+        ("guides/preparing-for-a-session/", "light"),
+        ("mentors/", "dark"),
+        ("", "dark"),
+    ],
+)
 def test_axe_finds_no_serious_or_critical_violation(
-    visit: Visit, built_site: BuiltSite, url: str
+    visit: Visit, built_site: BuiltSite, url: str, scheme: str
 ) -> None:
     if url == "MENTOR":
         url = f"mentors/{built_site.mentors[0]['slug']}/"
+    visit.page.emulate_media(color_scheme=scheme)
     visit.open(url)
     visit.page.add_script_tag(path=str(AXE))
     result = visit.page.evaluate("async () => await axe.run(document)")
