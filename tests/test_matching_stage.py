@@ -337,3 +337,10 @@ def test_shared_time_is_described_in_the_students_own_time():
     mixed = week_slots([(0, 9 * 60, 10 * 60), (2, 20 * 60, 21 * 60)], "UTC", start)
     assert shared_time_text(mixed, "UTC", start) == "2 h of shared time a week"
     assert shared_time_text(np.zeros(336, dtype=bool), "UTC", start) == "no shared time"
+
+
+def test_no_mentors_yet_leaves_everyone_waiting_with_that_reason():
+    book = sheet([request_row("r1")])
+    report = run_match(book, [], CONFIG, NOW)
+    assert book.records(REQUESTS)[0]["reason"] == "no mentors in the directory yet"
+    assert report.matches == []
