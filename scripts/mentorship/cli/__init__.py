@@ -40,8 +40,10 @@ def main(verbose: int, quiet: bool) -> None:
 
 
 # Command modules, one per stage; importing one registers its commands on `main`.
-from . import profiles_cmds  # noqa: E402,F401
-from . import sync_cmd  # noqa: E402,F401
-from . import nightly_cmd  # noqa: E402,F401
-from . import invite_cmd  # noqa: E402,F401
-from . import match_cmd  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    invite_cmd,
+    match_cmd,
+    nightly_cmd,
+    profiles_cmds,
+    sync_cmd,
+)
