@@ -54,12 +54,20 @@
     timeZone: visitorZone, year: "numeric", month: "2-digit", day: "2-digit"
   });
 
-  function describe(window_) {
+  // The window's next occurrence that has not ended yet, as [start, end] instants.
+  function occurrence(window_) {
     var ahead = (window_.day - today.weekday + 7) % 7;
-    var date = new Date(Date.UTC(today.year, today.month - 1, today.day + ahead));
-    var y = date.getUTCFullYear(), m = date.getUTCMonth() + 1, d = date.getUTCDate();
-    var start = new Date(zonedInstant(y, m, d, window_.start));
-    var end = new Date(zonedInstant(y, m, d, window_.end));
+    for (var week = 0; week < 2; week++) {
+      var date = new Date(Date.UTC(today.year, today.month - 1, today.day + ahead + 7 * week));
+      var y = date.getUTCFullYear(), m = date.getUTCMonth() + 1, d = date.getUTCDate();
+      var end = zonedInstant(y, m, d, window_.end);
+      if (end > now || week === 1) return [new Date(zonedInstant(y, m, d, window_.start)), new Date(end)];
+    }
+  }
+
+  function describe(window_) {
+    var times = occurrence(window_);
+    var start = times[0], end = times[1];
     var text = dayFormat.format(start) + ", " + timeFormat.format(start) + "–";
     if (dateKey.format(start) !== dateKey.format(end)) text += dayFormat.format(end) + ", ";
     return text + timeFormat.format(end);

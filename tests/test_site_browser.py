@@ -183,14 +183,19 @@ def test_request_button_links_to_the_prefilled_form(visit: Visit, built_site: Bu
 
 
 def expected_visitor_time(window: dict[str, str], zone: str, visitor: str) -> str:
-    """What the page should show for a window: its date in the coming week, in `visitor`."""
+    """How the page should start a window: its next date that has not ended, in `visitor`
+    (en-GB, the test browser's locale), e.g. '27 Nov, 19:00'."""
     mentor_tz, visitor_tz = ZoneInfo(zone), ZoneInfo(visitor)
-    today = dt.datetime.now(mentor_tz).date()
-    ahead = (DAYS.index(window["day"]) - today.weekday()) % 7
-    day = today + dt.timedelta(days=ahead)
+    now = dt.datetime.now(mentor_tz)
+    ahead = (DAYS.index(window["day"]) - now.weekday()) % 7
+    day = now.date() + dt.timedelta(days=ahead)
+    end_h, end_m = map(int, window["end"].split(":"))
+    midnight = dt.datetime(day.year, day.month, day.day, tzinfo=mentor_tz)
+    if midnight + dt.timedelta(hours=end_h, minutes=end_m) <= now:
+        day += dt.timedelta(days=7)  # this week's window is over: the page shows next week's
     h, m = map(int, window["start"].split(":"))
     start = dt.datetime(day.year, day.month, day.day, h, m, tzinfo=mentor_tz).astimezone(visitor_tz)
-    return start.strftime("%H:%M")
+    return f"{start.day} {start:%b}, {start:%H:%M}"
 
 
 def test_availability_is_shown_in_the_visitors_timezone(
