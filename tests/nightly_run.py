@@ -20,6 +20,9 @@ def cli_env(**extra: str) -> dict[str, str]:
     """The environment for a CLI subprocess: a short lock settle time, no stray credentials."""
     env = {k: v for k, v in os.environ.items() if k not in _DROP}
     env["MENTORSHIP_LOCK_SETTLE_SECONDS"] = "0.05"
+    # Without credentials google-auth first probes for a Compute Engine metadata server (about
+    # a second each time); the fake needs none, so skip the probe.
+    env["NO_GCE_CHECK"] = "True"
     env.update(extra)
     return env
 
