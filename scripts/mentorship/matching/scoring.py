@@ -342,14 +342,16 @@ def score_pairs(
     for i, j in previous:
         before[i, j] = True
     no_languages = req.language.sum(axis=1) == 0
+    mentor_blocked = mentor_rule > 0
 
     scores = np.empty((n_req, n_men), dtype=np.float64)
     blocked = np.empty((n_req, n_men), dtype=np.int8)
     for lo in range(0, n_req, _CHUNK):
         hi = min(lo + _CHUNK, n_req)
         parts = _components(req.rows(slice(lo, hi)), men, preferred[lo:hi], 0, weights)
-        total = np.zeros((hi - lo, n_men), dtype=np.float64)
-        for name in COMPONENTS:
+        # float32 is ample for a sum of a few weighted parts; the solver rounds far coarser.
+        total = parts[COMPONENTS[0]].copy()
+        for name in COMPONENTS[1:]:
             total += parts[name]
         rule = np.zeros((hi - lo, n_men), dtype=np.int8)
         rule[total < weights.min_score] = LOW_SCORE
@@ -366,7 +368,7 @@ def score_pairs(
         else:
             speaks = (req.language[lo:hi] @ men.language.T) > 0
         rule[~(speaks | no_languages[lo:hi, None])] = NO_LANGUAGE
-        rule = np.where(mentor_rule[None, :] > 0, mentor_rule[None, :], rule)
+        rule[:, mentor_blocked] = mentor_rule[mentor_blocked]
         total[rule > 0] = -np.inf
         scores[lo:hi] = total
         blocked[lo:hi] = rule
