@@ -4,8 +4,8 @@ The real gspread and google-api-python-client talk HTTP to the loopback fake
 (MENTORSHIP_GOOGLE_API_ROOT). 300 form answers and 60 mentors go through a full nightly; a
 second run writes nothing to Requests or Matches and sends nothing; quota errors and 503 storms
 are absorbed; and 20 runs killed with SIGKILL after a random number of API calls, each followed
-by a clean re-run, end exactly as one clean run did. The kills use a smaller project (60 answers,
-15 mentors): each kill costs two process starts, and the size of the data changes nothing about
+by a clean re-run, end exactly as one clean run did. The kills use a smaller project (40 answers,
+10 mentors): each kill costs two process starts, and the size of the data changes nothing about
 where a run can die.
 """
 
@@ -257,7 +257,7 @@ def _kill_and_rerun(worker: int, attempts: list[int], base: Path, out: list[str]
     with FakeGoogle(seed=1) as fake:
         root = base / f"worker-{worker}"
         project = make_project(
-            root, backend="google", mentors=15, responses=60, spreadsheet_key=SHEET_ID
+            root, backend="google", mentors=10, responses=40, spreadsheet_key=SHEET_ID
         )
         seed(fake, project)
         assert run(root, "nightly", "--now", NOW, env=env_for(fake)).returncode == 0

@@ -202,6 +202,25 @@ def check_lock(sheet: Spreadsheet, now: dt.datetime) -> Finding:
     )
 
 
+def check_invite_sender(config: Config, identity: Identity) -> Finding:
+    """A service account may invite attendees only while acting for a staff user (delegate)."""
+    delegate = config.calendar.delegate.strip()
+    if identity.service_account and not delegate:
+        return Finding(
+            False,
+            "invite sender",
+            f"{identity.service_account} is a service account and "
+            "[tool.mentorship.calendar] delegate is empty: Google refuses to invite attendees "
+            "from a service account (forbiddenForServiceAccounts)",
+            "set up domain-wide delegation for the service account with the scope "
+            "https://www.googleapis.com/auth/calendar, and set delegate to the staff address "
+            "invites come from",
+        )
+    if delegate:
+        return Finding(True, "invite sender", f"invites are sent as {delegate}")
+    return Finding(True, "invite sender", "invites are sent as the signed-in account")
+
+
 def _local_checks(config: Config, now: dt.datetime) -> Iterator[Finding]:
     folder = config.local_path
     if folder.is_dir():
@@ -291,19 +310,7 @@ def _google_checks(
             )
         else:
             yield Finding(True, "calendar", detail)
-    if identity.service_account and not config.calendar.delegate.strip():
-        yield Finding(
-            False,
-            "invite sender",
-            f"{identity.service_account} is a service account and "
-            "[tool.mentorship.calendar] delegate is empty: Google refuses to invite attendees "
-            "from a service account (forbiddenForServiceAccounts)",
-            "set up domain-wide delegation for the service account with the scope "
-            "https://www.googleapis.com/auth/calendar, and set delegate to the staff address "
-            "invites come from",
-        )
-    elif config.calendar.delegate.strip():
-        yield Finding(True, "invite sender", f"invites sent as {config.calendar.delegate}")
+    yield check_invite_sender(config, identity)
     if sheet is not None:
         yield check_lock(sheet, now)
 
