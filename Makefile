@@ -29,6 +29,18 @@ demo: $(STAMP)
 	@echo
 	@echo "The site is in site/. Open it with:  $(BIN)/python -m http.server -d site 8000"
 	@echo "then browse http://localhost:8000/   (or run 'make serve' for live reload)."
+	@echo
+# The nightly flow (sync, match, invite) on the sample data, offline: only with the local
+# backend, so a fork already switched to Google never sends invites from `make demo`.
+	@if $(BIN)/python -c 'from mentorship.config import load_config; raise SystemExit(load_config().backend != "local")'; then \
+	  $(BIN)/mentorship nightly && \
+	  echo && \
+	  echo "The ledger is in .ledger/: Requests.csv, Matches.csv and Runs.csv (open them in a spreadsheet)." && \
+	  echo "The invites are .ics files in .invites/ (open one in any calendar app)." && \
+	  echo "Run 'make demo' again: nothing is matched or invited twice."; \
+	else \
+	  echo "backend is not \"local\" in pyproject.toml: skipped the offline nightly run (try 'mentorship nightly --dry-run')."; \
+	fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check scripts tests benchmarks
