@@ -12,6 +12,7 @@ from mentorship.calendar import event_id_for
 from mentorship.calendar.ics import IcsCalendar
 from mentorship.calendar.stage import run_invites
 from mentorship.config import ScheduleConfig
+from mentorship.errors import ConfigError
 from mentorship.ledger import MATCH_COLUMNS, MATCHES, Table, WriteBatch
 
 from tests.invite_support import (
@@ -302,3 +303,9 @@ def test_ledger_is_written_once_per_batch_of_fifty(tmp_path):
     rows = read_matches(sheet)
     starts = {rows[f"m{i:03d}"]["event_start"] for i in range(0, 120, 40)}
     assert len(starts) == 3
+
+
+def test_bad_schedule_settings_are_a_config_error(tmp_path, sheet):
+    cfg = dataclasses.replace(config(tmp_path), schedule=ScheduleConfig(grid_minutes=7))
+    with pytest.raises(ConfigError, match=r"\[tool.mentorship.schedule\]: grid_minutes"):
+        run_invites(sheet, ics_calendar(tmp_path), [JANE], cfg, NOW)
