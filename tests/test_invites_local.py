@@ -183,7 +183,7 @@ def test_staff_cancellation_cancels_the_event_once(tmp_path, sheet):
     assert read_matches(sheet)["m1"]["event_id"]
     # Staff set the match to cancelled in the sheet.
     table = Table(MATCHES, MATCH_COLUMNS, sheet.read([MATCHES])[MATCHES])
-    table.set(table.by("match_id")["m1"], "status", "cancelled")
+    table.set(table.by("match_id")["m1"], "status", "Cancelled ")  # as staff type it
     batch = WriteBatch()
     table.collect(batch)
     sheet.write(batch)

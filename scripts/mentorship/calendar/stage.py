@@ -167,7 +167,7 @@ def run_invites(
     to_cancel = [
         r
         for r in matches
-        if r["status"].strip() == MatchStatus.CANCELLED
+        if r["status"].strip().lower() == MatchStatus.CANCELLED
         and r["event_id"].strip()
         and not _DONE_CANCELLING.search(r["note"])
     ]
@@ -223,7 +223,7 @@ def _plan(
     # Sessions already booked keep their people busy: from the ledger, and (below) freeBusy.
     busy: dict[str, list[Interval]] = {}
     for record in matches:
-        if record["status"].strip() != MatchStatus.INVITED:
+        if record["status"].strip().lower() != MatchStatus.INVITED:
             continue
         start = _parse_start(record["event_start"])
         mentor = by_slug.get(record["mentor"].strip())
@@ -236,7 +236,7 @@ def _plan(
 
     todo: list[tuple[Record, Mentor, Record, Availability, Availability]] = []
     for record in matches:
-        if record["status"].strip() not in (MatchStatus.APPROVED, MatchStatus.NO_TIME):
+        if record["status"].strip().lower() not in (MatchStatus.APPROVED, MatchStatus.NO_TIME):
             continue
         match_id = record["match_id"].strip()
         problem = _check(record, requests, by_slug)
@@ -266,7 +266,7 @@ def _plan(
         if slot is None:
             reason = NO_TIME_NOTE.format(days=rules.horizon_days)
             report.no_time.append((match_id, reason))
-            if record["status"].strip() != MatchStatus.NO_TIME or record["note"] != reason:
+            if record["status"].strip().lower() != MatchStatus.NO_TIME or record["note"] != reason:
                 note = reason if _ours(record["note"]) else record["note"]
                 change(record, status=MatchStatus.NO_TIME, note=note)
             continue
