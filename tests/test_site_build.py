@@ -186,3 +186,4 @@ def test_photos_are_copied_and_others_get_an_initials_avatar(built_site: BuiltSi
             image = f"assets/mentorship/avatars/{slug}.svg"
             assert (built_site.path / image).read_text(encoding="utf-8").startswith("<svg")
         assert f'src="../{image}"' in directory
+        assert record["image"] == image

@@ -98,8 +98,11 @@ def test_initials_avatar_escapes_and_abbreviates_the_name() -> None:
 
 def test_mentors_json_has_public_fields_and_never_the_email() -> None:
     mentor = make_mentor()
-    document = json.loads(mentors_json([mentor], {"ana-lima": "mentors/ana-lima/"}))
+    document = json.loads(
+        mentors_json([mentor], {"ana-lima": "mentors/ana-lima/"}, {"ana-lima": "a.svg"})
+    )
     (record,) = document["mentors"]
     assert record["name"] == "Ana Lima" and record["url"] == "mentors/ana-lima/"
+    assert record["image"] == "a.svg"
     assert "email" not in record
     assert "ana.lima@example.org" not in json.dumps(document)

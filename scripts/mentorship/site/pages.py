@@ -154,7 +154,9 @@ class MentorSite:
                 DIRECTORY_URI,
                 content=_front_matter("Find a mentor", hide=("navigation", "toc"), search=False),
             ),
-            GeneratedFile("mentors.json", content=mentors_json(self.mentors, self.page_url)),
+            GeneratedFile(
+                "mentors.json", content=mentors_json(self.mentors, self.page_url, self.avatar_url)
+            ),
         ]
         out += [GeneratedFile(f"{ASSETS}/{n}", source=self.templates_dir / n) for n in STATIC_FILES]
         for mentor in self.mentors:
