@@ -66,6 +66,7 @@ def request_row(
         "timezone": timezone,
         "availability": availability,
         "goals": f"{name} wants to learn how to break into finance.",
+        "topics": "Networking; Interview practice",
     }
     row.update(extra)
     return row

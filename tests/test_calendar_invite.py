@@ -26,6 +26,7 @@ def invite(**calendar: str):
         goals="Move from research into data science.",
         slot=SLOT,
         calendar=CalendarConfig(**calendar),
+        topics=["Career change", "Networking"],
     )
 
 
@@ -62,6 +63,7 @@ def test_invite_names_both_people_local_times_goals_and_guides():
     assert "- Jane Doe: Tuesday 1 December 2026, 18:00–18:45 GMT (Europe/London)" in text
     assert "- Sam Lee: Tuesday 1 December 2026, 23:30–Wednesday 00:15 IST (Asia/Kolkata)" in text
     assert "Move from research into data science." in text
+    assert "Topics Sam chose: Career change, Networking" in text
     assert (
         "How to prepare for a session: "
         "https://alumni.example.edu/mentoring/guides/preparing-for-a-session/" in text

@@ -96,6 +96,7 @@ def test_ics_invite_is_a_valid_request_with_timezone_attendees_and_description(t
     assert "Jane Doe: Tuesday 1 December 2026, 18:00–18:45 GMT (Europe/London)" in description
     assert "Sam Lee: Tuesday 1 December 2026, 13:00–13:45 EST (America/New_York)" in description
     assert "Sam Lee wants to learn how to break into finance." in description
+    assert "Topics Sam chose: Networking, Interview practice" in description
     assert f"{SITE}/guides/preparing-for-a-session/" in description
     assert f"{SITE}/guides/mentor-responsibilities/#checklist" in description
     assert [a.decoded("TRIGGER") for a in event.walk("VALARM")] == [

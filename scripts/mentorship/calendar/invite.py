@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -127,8 +128,9 @@ def build_invite(
     goals: str,
     slot: Slot,
     calendar: CalendarConfig,
+    topics: Sequence[str] = (),
 ) -> Invite:
-    """The invite for a match's first session at `slot`."""
+    """The invite for a match's first session at `slot` (`topics`: what the mentee ticked)."""
     mentor = Participant(clean_text(mentor.name), mentor.email.strip(), mentor.timezone)
     student = Participant(clean_text(student.name), student.email.strip(), student.timezone)
     attendees = [Attendee(mentor.email, mentor.name), Attendee(student.email, student.name)]
@@ -140,7 +142,7 @@ def build_invite(
         match_id=match_id,
         event_id=event_id_for(match_id),
         summary=f"Mentoring: {mentor.name} & {student.name}",
-        description=describe(mentor, student, goals, slot, calendar),
+        description=describe(mentor, student, goals, slot, calendar, topics),
         start=slot.start,
         end=slot.end,
         timezone=mentor.timezone,
@@ -152,7 +154,12 @@ def build_invite(
 
 
 def describe(
-    mentor: Participant, student: Participant, goals: str, slot: Slot, calendar: CalendarConfig
+    mentor: Participant,
+    student: Participant,
+    goals: str,
+    slot: Slot,
+    calendar: CalendarConfig,
+    topics: Sequence[str] = (),
 ) -> str:
     """The event description: when (for each of them), goals, and how to prepare."""
     first = student.name.split()[0] if student.name.split() else student.name
@@ -169,6 +176,9 @@ def describe(
         f"What {first} hopes to get from mentoring",
         clean_text(goals, MAX_GOALS_CHARS) or "(not stated; a good first question to ask)",
     ]
+    chosen = [clean_text(t, 80) for t in topics if t.strip()]
+    if chosen:
+        lines.append(f"Topics {first} chose: {', '.join(chosen)}")
     preparing = site_link(calendar.site_url, PREPARING_GUIDE)
     checklist = site_link(calendar.site_url, MENTOR_CHECKLIST)
     if preparing or checklist:

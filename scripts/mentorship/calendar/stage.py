@@ -34,6 +34,7 @@ from ..ledger import (
     Spreadsheet,
     Table,
     WriteBatch,
+    split_list,
 )
 from ..profiles.models import Mentor
 from ..scheduling import Availability, Interval, Rules, find_slot, zone
@@ -280,6 +281,7 @@ def _plan(
             goals=request["goals"],
             slot=slot,
             calendar=config.calendar,
+            topics=split_list(request["topics"]),
         )
         plans.append(_Plan(record, invite))
     return plans
