@@ -12,10 +12,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from ..config import Config, load_config
 from ..errors import Problem, ProblemsFound
+from ..profiles import Taxonomy, load_profiles
 from ..profiles.models import Mentor
 from .avatars import avatar_svg
 from .bio import render_bio
@@ -64,7 +64,7 @@ class MentorSite:
     def __init__(
         self,
         mentors: Sequence[Mentor],
-        taxonomy: Any,
+        taxonomy: Taxonomy,
         config: Config,
         *,
         templates_dir: Path,
@@ -111,8 +111,6 @@ class MentorSite:
         templates_dir: Path | None = None,
     ) -> MentorSite:
         """Read configuration and profiles under `root`; raise ProblemsFound if any is invalid."""
-        from ..profiles import load_profiles  # the profiles package grows this loader
-
         config = load_config(root)
         profiles = load_profiles(config.mentors_path)
         problems = list(profiles.problems)
@@ -120,7 +118,7 @@ class MentorSite:
             if mentor.slug in RESERVED_SLUGS:
                 problems.append(
                     Problem(
-                        f"{config.mentors_dir}/{mentor.slug}.yml",
+                        profiles.paths.get(mentor.slug, f"{config.mentors_dir}/{mentor.slug}.yml"),
                         0,
                         0,
                         f"the name '{mentor.slug}' is reserved by the site; rename the file.",

@@ -7,7 +7,7 @@ is escaped unless it went through `bio.render_bio` (the one place HTML is allowe
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from ..config import FormConfig
 from ..profiles.models import MeetingFormat, Mentor, Weekday
+from ..profiles.taxonomy import Taxonomy
 
 REGION_LABELS = {
     "Africa": "Africa",
@@ -106,7 +107,7 @@ class Renderer:
         self,
         templates_dir: Path,
         mentors: Sequence[Mentor],
-        taxonomy: Any,
+        taxonomy: Taxonomy,
         *,
         form: FormConfig,
         repo_url: str,
@@ -136,8 +137,14 @@ class Renderer:
         self._directory = self.env.get_template("directory.html")
         self._mentor = self.env.get_template("mentor.html")
 
-    def _filter_groups(self, taxonomy: Any) -> tuple[FilterGroup, ...]:
-        def group(key: str, legend: str, values_of, preferred: Iterable[str], label=str):
+    def _filter_groups(self, taxonomy: Taxonomy) -> tuple[FilterGroup, ...]:
+        def group(
+            key: str,
+            legend: str,
+            values_of: Callable[[Mentor], Iterable[str]],
+            preferred: Iterable[str],
+            label: Callable[[str], str] = str,
+        ) -> FilterGroup:
             used: dict[str, int] = {}
             for mentor in self.mentors:
                 for value in values_of(mentor):
