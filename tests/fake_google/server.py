@@ -138,8 +138,7 @@ class FakeGoogle:
             pass
 
         Handler.fake = fake
-        self._server = ThreadingHTTPServer((self._host, self._port), Handler)
-        self._server.daemon_threads = True
+        self._server = _Server((self._host, self._port), Handler)
         # A short poll interval keeps stop() (and so every test's teardown) quick.
         self._thread = threading.Thread(
             target=self._server.serve_forever,
@@ -409,6 +408,21 @@ class FakeGoogle:
             self.seed(json.loads(req.body or b"{}"))
             return Response(200, {})
         return Response(404, {"error": {"code": 404, "message": f"No control endpoint {name!r}."}})
+
+
+class _Server(ThreadingHTTPServer):
+    """A threading HTTP server that stays quiet when a client vanishes mid-request
+    (tests SIGKILL the CLI on purpose)."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Ignore dropped connections; report anything else as usual."""
+        import sys
+
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):
