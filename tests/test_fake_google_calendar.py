@@ -346,3 +346,12 @@ def test_calendar_batch_uri_follows_the_api_root(monkeypatch):
     assert google_api.calendar_batch_uri() == "https://www.googleapis.com/batch/calendar/v3"
     monkeypatch.setenv(google_api.API_ROOT_ENV, "http://127.0.0.1:9")
     assert google_api.calendar_batch_uri() == "http://127.0.0.1:9/batch/calendar/v3"
+
+
+def test_calendars_get_knows_added_calendars_only(service, fake_google):
+    with pytest.raises(HttpError) as err:
+        service.calendars().get(calendarId=CAL).execute()
+    assert err.value.status_code == 404
+    fake_google.add_calendar(CAL)
+    assert service.calendars().get(calendarId=CAL).execute()["id"] == CAL
+    assert service.calendarList().get(calendarId=CAL).execute()["accessRole"] == "owner"

@@ -449,6 +449,23 @@ def free_busy(state: Any, req: Request) -> Response:
     )
 
 
+def calendar_resource(state: Any, calendar_id: str, *, entry: bool) -> Response:
+    """calendars.get / calendarList.get for a calendar the fake knows (else 404)."""
+    if calendar_id not in state.calendars:
+        raise legacy_error(404, "Not Found", "notFound")
+    body: dict[str, Any] = {
+        "kind": "calendar#calendarListEntry" if entry else "calendar#calendar",
+        "etag": _etag(state),
+        "id": calendar_id,
+        "summary": calendar_id,
+        "timeZone": "UTC",
+        "conferenceProperties": {"allowedConferenceSolutionTypes": ["hangoutsMeet"]},
+    }
+    if entry:
+        body.update({"accessRole": "owner", "defaultReminders": [], "selected": True})
+    return Response(200, body)
+
+
 def dump(state: Any) -> dict[str, Any]:
     """Every calendar's events (cancelled ones included) for `GET /_fake/state`."""
     return {
@@ -468,6 +485,22 @@ def route(state: Any, req: Request) -> Route:
     if rest.lower() == "freebusy" and req.method == "POST":
         return Route("calendar.freebusy.query", "calendar", None, lambda: free_busy(state, req))
     parts = rest.split("/")
+    if req.method == "GET" and len(parts) == 2 and parts[0] == "calendars":
+        calendar_id = unquote(parts[1])
+        return Route(
+            "calendar.calendars.get",
+            "calendar",
+            calendar_id,
+            lambda: calendar_resource(state, calendar_id, entry=False),
+        )
+    if req.method == "GET" and parts[:3] == ["users", "me", "calendarList"] and len(parts) == 4:
+        calendar_id = unquote(parts[3])
+        return Route(
+            "calendar.calendarList.get",
+            "calendar",
+            calendar_id,
+            lambda: calendar_resource(state, calendar_id, entry=True),
+        )
     if len(parts) >= 3 and parts[0] == "calendars" and parts[2] == "events":
         calendar_id = unquote(parts[1])
         if len(parts) == 3:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import copy
 import random
 import string
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -518,9 +517,6 @@ def append_values(
 
 
 # --- request handlers ---------------------------------------------------------------------
-
-
-Handler = Callable[[], tuple[int, Any]]
 
 
 def add_sheet(
