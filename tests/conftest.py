@@ -14,6 +14,8 @@ def fake_google() -> Iterator[FakeGoogle]:
     """A running FakeGoogle with empty state; point clients at `fake_google.base_url`."""
     with FakeGoogle(seed=1) as fake:
         yield fake
+    # A handler that crashed is a bug in the fake, whatever the test concluded.
+    assert not fake.internal_errors, f"the fake Google APIs crashed: {fake.internal_errors!r}"
 
 
 # Site tests (tests/test_site_*.py): the built sample site, its loopback server, one browser.

@@ -355,3 +355,15 @@ def test_calendars_get_knows_added_calendars_only(service, fake_google):
     fake_google.add_calendar(CAL)
     assert service.calendars().get(calendarId=CAL).execute()["id"] == CAL
     assert service.calendarList().get(calendarId=CAL).execute()["accessRole"] == "owner"
+
+
+def test_a_malformed_batch_part_is_a_400_not_a_crash(fake_google):
+    body = b"--b\r\nContent-Type: application/http\r\nContent-ID: <x>\r\n\r\nnonsense\r\n--b--\r\n"
+    response = requests.post(
+        f"{fake_google.base_url}/batch/calendar/v3",
+        data=body,
+        headers={"Content-Type": "multipart/mixed; boundary=b"},
+        timeout=5,
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["errors"][0]["reason"] == "badRequest"

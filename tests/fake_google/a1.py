@@ -71,25 +71,25 @@ class A1Range:
 def split_title(text: str) -> tuple[str | None, str]:
     """Split `'Sheet 1'!A1:B2` into (title, cells); cells is "" when only a title is given."""
     if text.startswith("'"):
-        i, title = 1, []
+        i, chars = 1, []
         while i < len(text):
             ch = text[i]
             if ch == "'":
                 if i + 1 < len(text) and text[i + 1] == "'":
-                    title.append("'")
+                    chars.append("'")
                     i += 2
                     continue
                 break
-            title.append(ch)
+            chars.append(ch)
             i += 1
         else:
             raise RangeError(text)
         rest = text[i + 1 :]
         if rest == "":
-            return "".join(title), ""
+            return "".join(chars), ""
         if not rest.startswith("!"):
             raise RangeError(text)
-        return "".join(title), rest[1:]
+        return "".join(chars), rest[1:]
     if "!" in text:
         title, _, cells = text.rpartition("!")
         return title, cells

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from email.message import Message
 from email.parser import BytesParser, Parser
 from email.policy import HTTP
 from typing import Any
@@ -51,12 +52,19 @@ def parse_parts(req: Request) -> list[tuple[str, Request]]:
         raise legacy_error(400, "Bad Request: no parts in the batch.", "badRequest")
     parts = []
     for part in message.get_payload():
+        if not isinstance(part, Message):
+            raise legacy_error(400, "Bad Request: malformed batch part.", "badRequest")
         content_id = part.get("Content-ID", "")
         payload = part.get_payload(decode=False)
-        if isinstance(payload, list):
+        if not isinstance(payload, str):
             raise legacy_error(400, "Bad Request: nested multipart in a batch.", "badRequest")
         request_line, _, rest = payload.lstrip("\r\n").partition("\n")
-        method, target, *_ = request_line.strip().split(" ")
+        words = request_line.strip().split(" ")
+        if len(words) < 2 or not words[1].startswith("/"):
+            raise legacy_error(
+                400, f"Bad Request: bad request line {request_line!r}.", "badRequest"
+            )
+        method, target = words[0], words[1]
         inner = Parser(policy=HTTP).parsestr(rest)
         body = inner.get_payload()
         headers = {k: str(v) for k, v in inner.items()}

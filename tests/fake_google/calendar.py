@@ -325,9 +325,10 @@ def list_events(state: Any, calendar_id: str, req: Request) -> Response:
     cal = calendar(state, calendar_id)
     private = _extended_filters(req, "privateExtendedProperty", "private")
     shared = _extended_filters(req, "sharedExtendedProperty", "shared")
+    min_text, max_text = req.param("timeMin"), req.param("timeMax")
     try:
-        time_min = parse_time(req.param("timeMin")) if req.param("timeMin") else None
-        time_max = parse_time(req.param("timeMax")) if req.param("timeMax") else None
+        time_min = parse_time(min_text) if min_text else None
+        time_max = parse_time(max_text) if max_text else None
     except ValueError:
         raise legacy_error(400, "Bad Request", "badRequest") from None
     order_by = req.param("orderBy")

@@ -124,6 +124,8 @@ class FakeGoogle:
         #: Every call in order: (key, method, path) (for debugging and ordering assertions).
         self.log: list[tuple[str, str, str]] = []
         self.on_call: OnCall | None = None
+        #: Exceptions raised inside the fake's handlers (bugs in the fake); should stay empty.
+        self.internal_errors: list[Exception] = []
         self._refused: set[str | None] = set()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -168,7 +170,7 @@ class FakeGoogle:
         if self._server is None:
             raise RuntimeError("FakeGoogle is not started")
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}"
 
     # --- state access for tests -------------------------------------------------------
 
@@ -279,6 +281,7 @@ class FakeGoogle:
             self.http_requests = 0
             self.log.clear()
             self._refused.clear()
+            self.internal_errors.clear()
 
     def dump(self) -> dict[str, Any]:
         """All state as JSON-ready data (for `GET /_fake/state`)."""
@@ -365,6 +368,11 @@ class FakeGoogle:
                     response.body = select_fields(response.body, fields, route.service)
             except GoogleError as error:
                 return Response.error(error)
+            except Exception as exc:
+                # A bug in the fake, not a Google behaviour: answer 500 so the client does not
+                # hang, and keep it for tests to assert on (`fake.internal_errors`).
+                self.internal_errors.append(exc)
+                return Response.error(sheets_error(500, f"Fake internal error: {exc!r}"))
             if decision is not None and decision.kind == STORE_THEN_FAIL:
                 return Response.error(fault_error(route.service, decision.status, decision.reason))
             return response
