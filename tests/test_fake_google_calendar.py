@@ -367,3 +367,18 @@ def test_a_malformed_batch_part_is_a_400_not_a_crash(fake_google):
     )
     assert response.status_code == 400
     assert response.json()["error"]["errors"][0]["reason"] == "badRequest"
+
+
+def test_event_times_come_back_with_an_explicit_offset(service):
+    created = service.events().insert(calendarId=CAL, body=event("off01")).execute()
+    # 10 March 2026 is after the US switch to daylight time (8 March): UTC-4.
+    assert created["start"] == {
+        "dateTime": "2026-03-10T18:00:00-04:00",
+        "timeZone": "America/New_York",
+    }
+    utc = event("off02")
+    utc["start"] = {"dateTime": "2026-03-10T22:00:00Z"}
+    utc["end"] = {"dateTime": "2026-03-10T22:45:00Z"}
+    assert service.events().insert(calendarId=CAL, body=utc).execute()["start"] == {
+        "dateTime": "2026-03-10T22:00:00Z"
+    }

@@ -187,8 +187,23 @@ def _etag(state: Any) -> str:
     return f'"{3181161784712000 + state.etag_counter}"'
 
 
+def _normalise_time(when: dict[str, Any], which: str) -> dict[str, Any]:
+    """Google answers dateTime with an explicit offset, in the event's timeZone when it has
+    one (else the calendar's, UTC here), e.g. 2026-03-10T18:00:00-04:00."""
+    if "dateTime" not in when:
+        return when
+    moment = event_time(when, which=which)
+    zone = when.get("timeZone")
+    local = moment.astimezone(ZoneInfo(zone)) if zone else moment.astimezone(UTC)
+    text = local.isoformat(timespec="seconds").replace("+00:00", "Z")
+    return {**when, "dateTime": text}
+
+
 def _decorate(state: Any, calendar_id: str, event: dict[str, Any]) -> None:
     """Fill in the fields Google adds to every stored event."""
+    for which in ("start", "end"):
+        if isinstance(event.get(which), dict):
+            event[which] = _normalise_time(event[which], which)
     organizer = calendar_id if "@" in calendar_id else f"{calendar_id}@fake-calendar.local"
     eid = base64.urlsafe_b64encode(f"{event['id']} {organizer}".encode()).decode().rstrip("=")
     event["kind"] = "calendar#event"
