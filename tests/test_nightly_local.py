@@ -66,11 +66,6 @@ def test_report_names_rows_for_staff_and_no_student_data(big: Path):
     assert "@example.edu" not in report and "Student 0" not in report
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="matching writes a different waiting reason on the second run (capacity before vs "
-    "after this round's matches); remove this mark once matching's reasons are a fixed point",
-)
 def test_second_run_changes_nothing(big: Path):
     before = local_state(big)
     runs_before = len(local_tab(big, RUNS))
