@@ -275,3 +275,17 @@ def test_hostile_profile_runs_no_script_in_the_browser(visit: Visit) -> None:
     assert visit.errors == []
     assert visit.page.locator(".mentor-profile__name").inner_text().startswith("Eve <script>")
     assert visit.page.evaluate("document.querySelectorAll('img[src=\"x\"], iframe').length") == 0
+
+
+def test_visitor_times_follow_daylight_saving_of_the_real_week(browser: Any, site_url: str) -> None:
+    # Thursday 26 March 2026: New York is already on summer time, Lisbon changes on Sunday 29.
+    # The Tuesday 18:00 Lisbon window (the test profile's) falls on 31 March, after Lisbon's
+    # change, so it is 13:00 in New York; using Lisbon's offset of the day it is viewed would
+    # wrongly give 14:00.
+    context = browser.new_context(timezone_id="America/New_York", locale="en-GB")
+    page = context.new_page()
+    page.clock.set_fixed_time(dt.datetime(2026, 3, 26, 12, 0, tzinfo=dt.UTC))
+    page.goto(f"{site_url}mentors/{HOSTILE_SLUG}/")
+    cell = page.locator(".mentor-availability tbody tr td:nth-child(2)").first.inner_text()
+    assert "31 Mar" in cell and "13:00–15:00" in cell
+    context.close()
