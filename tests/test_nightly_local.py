@@ -53,17 +53,16 @@ def test_full_nightly_gives_every_request_one_state_and_every_match_one_invite(b
 def test_report_names_rows_for_staff_and_no_student_data(big: Path):
     report = (big / "first-report.md").read_text(encoding="utf-8")
     assert report.startswith("## Nightly run 2026-11-28 03:17 UTC")
-    for section in ("Needs staff attention", "Mentor profiles not confirmed", "Demand"):
-        assert section in report
-    invalid = [r for r in rows(local_tab(big, REQUESTS)) if r["status"] == RequestStatus.INVALID]
-    assert invalid
-    for request in invalid:
-        assert (
-            f"Requests row {invalid and rows(local_tab(big, REQUESTS)).index(request) + 2}:"
-            in report
-        )
+    for section in ("Needs staff attention", "Mentor profiles not confirmed", "Demand", "Invites"):
+        assert f"### {section}" in report or f"## {section}" in report, section
+    for row, request in enumerate(rows(local_tab(big, REQUESTS)), start=2):
+        if request["status"] == RequestStatus.INVALID:
+            assert f"- Requests row {row}: " in report
+    invited = [m for m in rows(local_tab(big, MATCHES)) if m["status"] == MatchStatus.INVITED]
+    for match in invited:
+        assert f"| {match['match_id']} | sent | " in report
     assert "`mentor-000`: last confirmed 2025-06-01" in report
-    assert "@example.edu" not in report and "Student 0" not in report
+    assert "@example" not in report and "Student 0" not in report
 
 
 def test_second_run_changes_nothing(big: Path):
@@ -125,13 +124,16 @@ def test_killed_at_random_moments_then_rerun_ends_as_one_clean_run(tmp_path: Pat
     duration = time.monotonic() - began
     expected = local_state(reference)
     rng = random.Random(2026)
-    for attempt in range(6):
+    interrupted = 0
+    for attempt in range(5):
         root = tmp_path / f"killed-{attempt}"
         make_project(root, backend="local", mentors=20, responses=80)
         process = start(root, "nightly", "--now", NOW)
         time.sleep(rng.uniform(0.2, duration))
         os.kill(process.pid, signal.SIGKILL)
         process.communicate()
+        interrupted += process.returncode == -signal.SIGKILL
         rerun = run(root, "nightly", "--now", NOW)
         assert rerun.returncode == 0, rerun.stderr
         assert local_state(root) == expected, f"attempt {attempt}"
+    assert interrupted >= 3, "most kills should land while the run is working"

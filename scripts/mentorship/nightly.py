@@ -34,6 +34,7 @@ from .ledger import Spreadsheet, WriteBatch
 from .lock import DEFAULT_SETTLE, Claim, acquire, holder_of
 from .matching.stage import MatchReport, run_match
 from .profiles import ProfileSet
+from .scheduling import describe_local
 
 log = logging.getLogger(__name__)
 
@@ -183,9 +184,38 @@ class NightlyReport:
             lines += [self.match.to_markdown(), ""]
         if self.invites:
             lines += ["### Invites", ""]
+            lines += self._invite_table()
             lines += [f"- {line}" for line in self.invites.summary()]
             lines.append("")
         return "\n".join(lines).rstrip() + "\n"
+
+    def _invite_table(self) -> list[str]:
+        # Match ids, mentor slugs and times only: run summaries of a public repository are
+        # public, and staff find the student by the match id in the sheet.
+        assert self.invites is not None
+        already = set(self.invites.already_sent)
+        failed = {mid for mid, _ in self.invites.errors}
+        rows = []
+        for invite in self.invites.invites:
+            if invite.mentor is None or invite.student is None:
+                continue
+            state = (
+                "to send"
+                if self.dry_run
+                else "already there"
+                if invite.match_id in already
+                else "not sent"
+                if invite.match_id in failed
+                else "sent"
+            )
+            rows.append(
+                f"| {invite.match_id} | {state} | {describe_local(invite.slot, invite.mentor.timezone)} "
+                f"| {describe_local(invite.slot, invite.student.timezone)} |"
+            )
+        if not rows:
+            return []
+        head = ["| Match | Invite | Mentor's time | Student's time |", "| --- | --- | --- | --- |"]
+        return [*head, *rows, ""]
 
 
 def run_nightly(
