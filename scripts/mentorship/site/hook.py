@@ -65,6 +65,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
                 config, generated.src_uri, content=generated.content, inclusion=inclusion
             )
         files.append(file)
+    accepting = sum(1 for m in _site.mentors if m.accepting)
+    log.info(f"Mentor directory: {len(_site.mentors)} mentors, {accepting} accepting mentees")
     return files
 
 
