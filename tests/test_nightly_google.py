@@ -254,6 +254,7 @@ def _kill_and_rerun(worker: int, attempts: list[int], base: Path, out: list[str]
             killer.pid = process.pid
             process.communicate(timeout=120)
             fake.on_call = None
+            assert process.returncode == -signal.SIGKILL, f"kill {attempt}: the run was not killed"
             rerun = run(root, "nightly", "--now", NOW, env=env_for(fake))
             where = f"kill {attempt} at call {killer.k}/{total} (landed: {killer.landed})"
             assert rerun.returncode == 0, f"{where}: {rerun.stderr[-2000:]}"
