@@ -189,6 +189,7 @@ def test_a_rival_claim_in_a_later_row_loses_to_ours(sheet):
 def test_earlier_actions_run_of_the_same_workflow_is_over_by_construction():
     me = "github-actions uni/mentoring nightly run 900.1"
     assert holder_gone("github-actions uni/mentoring nightly run 899.1", me)
+    assert holder_gone("github-actions uni/mentoring nightly run 900.0", me), "an earlier attempt"
     assert not holder_gone("github-actions uni/other nightly run 899.1", me)
     assert not holder_gone("local laptop pid 5", me)
     assert not holder_gone(me, me)

@@ -66,7 +66,7 @@ CLAIM_ATTEMPTS = 3
 
 _LOCAL_RE = re.compile(r"^local (?P<host>\S+) pid (?P<pid>\d+)$")
 _ACTIONS_RE = re.compile(
-    r"^github-actions (?P<repo>\S+) (?P<workflow>.+) run (?P<run>\d+)(\.\d+)?$"
+    r"^github-actions (?P<repo>\S+) (?P<workflow>.+) run (?P<run>\d+(?:\.\d+)?)$"
 )
 
 
@@ -118,7 +118,8 @@ def holder_gone(
         return not alive(int(theirs["pid"]))
     theirs, mine = _ACTIONS_RE.match(holder), _ACTIONS_RE.match(me)
     if theirs and mine:
-        # Same repository and workflow: its concurrency group let us start, so that run ended.
+        # Same repository and workflow: its concurrency group let us start, so that run (or
+        # that attempt of our own run, when staff press "Re-run") has ended.
         return (theirs["repo"], theirs["workflow"]) == (mine["repo"], mine["workflow"]) and theirs[
             "run"
         ] != mine["run"]
