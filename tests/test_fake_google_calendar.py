@@ -369,16 +369,15 @@ def test_a_malformed_batch_part_is_a_400_not_a_crash(fake_google):
     assert response.json()["error"]["errors"][0]["reason"] == "badRequest"
 
 
-def test_event_times_come_back_with_an_explicit_offset(service):
+def test_event_times_come_back_in_the_calendars_zone_with_an_offset(service, fake_google):
     created = service.events().insert(calendarId=CAL, body=event("off01")).execute()
-    # 10 March 2026 is after the US switch to daylight time (8 March): UTC-4.
-    assert created["start"] == {
-        "dateTime": "2026-03-10T18:00:00-04:00",
-        "timeZone": "America/New_York",
-    }
-    utc = event("off02")
-    utc["start"] = {"dateTime": "2026-03-10T22:00:00Z"}
-    utc["end"] = {"dateTime": "2026-03-10T22:45:00Z"}
-    assert service.events().insert(calendarId=CAL, body=utc).execute()["start"] == {
-        "dateTime": "2026-03-10T22:00:00Z"
-    }
+    # 18:00 in New York on 10 March 2026 (after the US switch to daylight time) is 22:00 UTC;
+    # Google formats it in the calendar's zone (UTC here) and keeps the event's timeZone.
+    assert created["start"] == {"dateTime": "2026-03-10T22:00:00Z", "timeZone": "America/New_York"}
+    again = (
+        service.events().get(calendarId=CAL, eventId="off01", timeZone="America/New_York").execute()
+    )
+    assert again["start"]["dateTime"] == "2026-03-10T18:00:00-04:00"
+    fake_google.add_calendar("berlin@example.org", time_zone="Europe/Berlin")
+    shown = service.events().insert(calendarId="berlin@example.org", body=event("off02")).execute()
+    assert shown["start"]["dateTime"] == "2026-03-10T23:00:00+01:00"

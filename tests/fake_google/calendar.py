@@ -35,8 +35,9 @@ FORBIDDEN_FOR_SERVICE_ACCOUNTS = (
 class CalendarState:
     """The events of one calendar (insertion order kept) and its seeded busy blocks."""
 
-    def __init__(self, calendar_id: str) -> None:
+    def __init__(self, calendar_id: str, time_zone: str = "UTC") -> None:
         self.calendar_id = calendar_id
+        self.time_zone = time_zone
         self.events: dict[str, dict[str, Any]] = {}
 
 
@@ -187,23 +188,38 @@ def _etag(state: Any) -> str:
     return f'"{3181161784712000 + state.etag_counter}"'
 
 
-def _normalise_time(when: dict[str, Any], which: str) -> dict[str, Any]:
-    """Google answers dateTime with an explicit offset, in the event's timeZone when it has
-    one (else the calendar's, UTC here), e.g. 2026-03-10T18:00:00-04:00."""
+def _render_time(when: dict[str, Any], which: str, zone: str) -> dict[str, Any]:
+    """dateTime as Google answers it: with an explicit offset, in the response's time zone
+    (the `timeZone` query parameter, else the calendar's), e.g. 2026-03-10T22:00:00Z on a
+    UTC calendar for an event at 18:00 in America/New_York. The event's own timeZone
+    field is kept as sent."""
     if "dateTime" not in when:
         return when
-    moment = event_time(when, which=which)
-    zone = when.get("timeZone")
-    local = moment.astimezone(ZoneInfo(zone)) if zone else moment.astimezone(UTC)
+    local = event_time(when, which=which).astimezone(ZoneInfo(zone))
     text = local.isoformat(timespec="seconds").replace("+00:00", "Z")
     return {**when, "dateTime": text}
 
 
+def render(
+    state: Any, calendar_id: str, event: dict[str, Any], req: Request | None = None
+) -> dict[str, Any]:
+    """A stored event as the API returns it."""
+    zone = (req.param("timeZone") if req is not None else None) or calendar(
+        state, calendar_id
+    ).time_zone
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise legacy_error(400, "Invalid time zone definition.", "invalid") from None
+    shown = copy.deepcopy(event)
+    for which in ("start", "end"):
+        if isinstance(shown.get(which), dict):
+            shown[which] = _render_time(shown[which], which, zone)
+    return shown
+
+
 def _decorate(state: Any, calendar_id: str, event: dict[str, Any]) -> None:
     """Fill in the fields Google adds to every stored event."""
-    for which in ("start", "end"):
-        if isinstance(event.get(which), dict):
-            event[which] = _normalise_time(event[which], which)
     organizer = calendar_id if "@" in calendar_id else f"{calendar_id}@fake-calendar.local"
     eid = base64.urlsafe_b64encode(f"{event['id']} {organizer}".encode()).decode().rstrip("=")
     event["kind"] = "calendar#event"
@@ -243,7 +259,7 @@ def insert(state: Any, calendar_id: str, req: Request) -> Response:
     _decorate(state, calendar_id, event)
     cal.events[event_id] = event
     _notify(state, calendar_id, event, "insert", req)
-    return Response(200, event)
+    return Response(200, render(state, calendar_id, event, req))
 
 
 def _existing(state: Any, calendar_id: str, event_id: str) -> dict[str, Any]:
@@ -253,9 +269,9 @@ def _existing(state: Any, calendar_id: str, event_id: str) -> dict[str, Any]:
     return event
 
 
-def get(state: Any, calendar_id: str, event_id: str) -> Response:
+def get(state: Any, calendar_id: str, event_id: str, req: Request) -> Response:
     """events.get: cancelled events are still returned, with status "cancelled"."""
-    return Response(200, _existing(state, calendar_id, event_id))
+    return Response(200, render(state, calendar_id, _existing(state, calendar_id, event_id), req))
 
 
 def _merge(target: dict[str, Any], patch: dict[str, Any]) -> None:
@@ -297,7 +313,7 @@ def patch(state: Any, calendar_id: str, event_id: str, req: Request, *, replace:
     calendar(state, calendar_id).events[event_id] = updated
     action = "cancel" if updated.get("status") == "cancelled" != event.get("status") else "update"
     _notify(state, calendar_id, updated, action, req)
-    return Response(200, updated)
+    return Response(200, render(state, calendar_id, updated, req))
 
 
 def delete(state: Any, calendar_id: str, event_id: str, req: Request) -> Response:
@@ -388,10 +404,10 @@ def list_events(state: Any, calendar_id: str, req: Request) -> Response:
         "etag": _etag(state),
         "summary": calendar_id,
         "updated": _now(),
-        "timeZone": "UTC",
+        "timeZone": cal.time_zone,
         "accessRole": "owner",
         "defaultReminders": [],
-        "items": page,
+        "items": [render(state, calendar_id, e, req) for e in page],
     }
     if offset + max_results < len(found):
         body["nextPageToken"] = _page_token(offset + max_results)
@@ -474,7 +490,7 @@ def calendar_resource(state: Any, calendar_id: str, *, entry: bool) -> Response:
         "etag": _etag(state),
         "id": calendar_id,
         "summary": calendar_id,
-        "timeZone": "UTC",
+        "timeZone": state.calendars[calendar_id].time_zone,
         "conferenceProperties": {"allowedConferenceSolutionTypes": ["hangoutsMeet"]},
     }
     if entry:
@@ -541,7 +557,7 @@ def route(state: Any, req: Request) -> Route:
                     "calendar.events.get",
                     "calendar",
                     calendar_id,
-                    lambda: get(state, calendar_id, event_id),
+                    lambda: get(state, calendar_id, event_id, req),
                 )
             if req.method == "PATCH":
                 return Route(

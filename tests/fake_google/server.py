@@ -216,25 +216,28 @@ class FakeGoogle:
             return self.sheet(spreadsheet_id, title).get(rng.start_row, rng.start_col)
 
     def events(self, calendar_id: str, *, include_cancelled: bool = True) -> list[dict[str, Any]]:
-        """The events stored on a calendar, in insertion order (copies)."""
-        import copy
+        """A calendar's events in insertion order, as events.get would return them."""
+        from . import calendar
 
         with self._lock:
             cal = self.state.calendars.get(calendar_id)
             if cal is None:
                 return []
             return [
-                copy.deepcopy(e)
+                calendar.render(self.state, calendar_id, e)
                 for e in cal.events.values()
                 if include_cancelled or e.get("status") != "cancelled"
             ]
 
-    def add_calendar(self, calendar_id: str) -> None:
-        """Make a calendar known (freeBusy answers notFound for calendars never seen)."""
+    def add_calendar(self, calendar_id: str, time_zone: str = "UTC") -> None:
+        """Make a calendar known (freeBusy answers notFound for calendars never seen).
+
+        `time_zone` is the calendar's zone, in which Google formats event times it returns.
+        """
         from . import calendar
 
         with self._lock:
-            calendar.calendar(self.state, calendar_id)
+            calendar.calendar(self.state, calendar_id).time_zone = time_zone
 
     def calendar_busy(self, calendar_id: str, start: str, end: str) -> None:
         """Seed a busy block (RFC 3339 times) that freeBusy reports for this calendar."""
