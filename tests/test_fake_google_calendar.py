@@ -381,3 +381,22 @@ def test_event_times_come_back_in_the_calendars_zone_with_an_offset(service, fak
     fake_google.add_calendar("berlin@example.org", time_zone="Europe/Berlin")
     shown = service.events().insert(calendarId="berlin@example.org", body=event("off02")).execute()
     assert shown["start"]["dateTime"] == "2026-03-10T23:00:00+01:00"
+
+
+def test_free_busy_answers_in_the_requested_zone(service, fake_google):
+    fake_google.calendar_busy("m@example.org", "2026-03-10T22:00:00Z", "2026-03-10T23:00:00Z")
+    answer = (
+        service.freebusy()
+        .query(
+            body={
+                "timeMin": "2026-03-10T00:00:00Z",
+                "timeMax": "2026-03-11T00:00:00Z",
+                "timeZone": "Asia/Kolkata",
+                "items": [{"id": "m@example.org"}],
+            }
+        )
+        .execute()
+    )
+    assert answer["calendars"]["m@example.org"]["busy"] == [
+        {"start": "2026-03-11T03:30:00+05:30", "end": "2026-03-11T04:30:00+05:30"}
+    ]

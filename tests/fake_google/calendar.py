@@ -436,6 +436,16 @@ def free_busy(state: Any, req: Request) -> Response:
         raise legacy_error(400, "Bad Request", "badRequest") from None
     if window_end < window_start:
         raise legacy_error(400, "The specified time range is empty.", "timeRangeEmpty")
+    # Busy times are answered in the request's timeZone (UTC by default).
+    zone_name = body.get("timeZone") or "UTC"
+    try:
+        zone = ZoneInfo(zone_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise legacy_error(400, "Invalid time zone definition.", "invalid") from None
+
+    def shown(moment: datetime) -> str:
+        return moment.astimezone(zone).isoformat(timespec="seconds").replace("+00:00", "Z")
+
     items = body.get("items") or []
     if len(items) > 50:
         raise legacy_error(400, "Too many calendars requested.", "tooManyCalendarsRequested")
@@ -467,9 +477,7 @@ def free_busy(state: Any, req: Request) -> Response:
                 merged[-1][1] = max(merged[-1][1], e)
             else:
                 merged.append([s, e])
-        result[calendar_id] = {
-            "busy": [{"start": _format_utc(s), "end": _format_utc(e)} for s, e in merged]
-        }
+        result[calendar_id] = {"busy": [{"start": shown(s), "end": shown(e)} for s, e in merged]}
     return Response(
         200,
         {
