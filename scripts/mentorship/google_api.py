@@ -162,6 +162,9 @@ def gspread_client(creds: Credentials, *, backoff: float | None = None) -> gspre
     http = client.http_client
     assert isinstance(http, RetryingHTTPClient)
     http.base_delay = backoff if backoff is not None else (0.01 if root else 1.0)
+    # requests waits forever by default; a stuck connection must not hang the nightly run.
+    # (connect, read) in seconds; googleapiclient's own default is 60 s.
+    client.set_timeout((10, 300))
     return client
 
 
