@@ -133,7 +133,11 @@ def test_event_has_meet_link_attendees_reminders_and_match_id(fake_google, tmp_p
     assert event["reminders"]["useDefault"] is False
     assert event["extendedProperties"]["private"] == {"match_id": "m0000"}
     # Thu 26 Nov 2026 (the first day after Mon 23 + 48 h): 17:00 GMT for both in London.
-    assert event["start"] == {"dateTime": "2026-11-26T17:00:00+00:00", "timeZone": "Europe/London"}
+    # Google answers in the calendar's zone ("Z" for UTC), so compare the instant, not the text.
+    assert event["start"]["timeZone"] == "Europe/London"
+    assert dt.datetime.fromisoformat(event["start"]["dateTime"]) == dt.datetime(
+        2026, 11, 26, 17, 0, tzinfo=dt.UTC
+    )
     (notice,) = fake_google.notifications
     assert notice["sendUpdates"] == "all"
     # The event can be found by its match id, as staff tools do.
