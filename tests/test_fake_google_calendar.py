@@ -210,6 +210,24 @@ def test_sixty_invites_in_two_batch_requests(service, fake_google):
     assert len(fake_google.events(CAL)) == 60
 
 
+def test_batched_deletes_answer_empty_parts_the_client_can_read(service, fake_google):
+    for i in range(3):
+        service.events().insert(calendarId=CAL, body=event(f"del{i:02d}")).execute()
+    results = {}
+
+    def done(request_id, response, exception):
+        results[request_id] = exception.status_code if exception else response
+
+    batch = google_clients.calendar_batch(fake_google, done)
+    for i in range(3):
+        batch.add(service.events().delete(calendarId=CAL, eventId=f"del{i:02d}"), request_id=str(i))
+    batch.execute()
+    # A 204 part has no body; googleapiclient hands the callback an empty response.
+    assert sorted(results) == ["0", "1", "2"]
+    assert all(not value for value in results.values())
+    assert {e["status"] for e in fake_google.events(CAL)} == {"cancelled"}
+
+
 def _raw_batch(parts: list[str]) -> bytes:
     """A batch body framed by hand with CRLFs, as other clients (and Google's docs) frame it."""
     chunks = []

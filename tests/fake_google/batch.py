@@ -84,8 +84,10 @@ def _response_id(content_id: str) -> str:
 
 def _serialize(response: Response) -> str:
     if response.body is None:
+        # Google sends the header even for an empty part (a 204 from delete), and
+        # googleapiclient's batch parser fails on a part with no header at all.
         body = ""
-        head = ""
+        head = "Content-Length: 0\r\n"
     else:
         body = json.dumps(response.body, indent=2, ensure_ascii=False) + "\n"
         head = (
