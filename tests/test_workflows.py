@@ -148,3 +148,65 @@ def test_nightly_token_for_google_and_keepalive_are_scoped_to_their_jobs():
     assert {"credentials_json"} in inputs
     keepalive = jobs["keepalive"]["steps"][0]["run"]
     assert "actions/workflows/nightly.yml/enable" in keepalive
+
+
+def _step(name: str) -> dict:
+    workflow = _load(WORKFLOWS / "nightly.yml")
+    return next(s for s in workflow["jobs"]["nightly"]["steps"] if s.get("name") == name)
+
+
+def _run_step(step: dict, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
+    # As GitHub runs a `run:` step: bash -e, the step's env, the tools on PATH.
+    full = {
+        **{k: v for k, v in os.environ.items() if k != "GITHUB_STEP_SUMMARY"},
+        "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
+        "NO_GCE_CHECK": "True",
+        "MENTORSHIP_LOCK_SETTLE_SECONDS": "0.05",
+        **env,
+    }
+    return subprocess.run(
+        ["bash", "-e", "-c", step["run"]], cwd=cwd, env=full, capture_output=True, text=True
+    )
+
+
+def test_nightly_stays_idle_with_a_notice_until_the_backend_is_google(tmp_path: Path):
+    from tests.nightly_project import make_project
+
+    make_project(tmp_path, backend="local", mentors=2, responses=1)
+    output = tmp_path / "github_output"
+    result = _run_step(
+        _step("Read the configured backend"), tmp_path, {"GITHUB_OUTPUT": str(output)}
+    )
+    assert result.returncode == 0, result.stderr
+    assert output.read_text() == "backend=local\n"
+    assert result.stdout.startswith('::notice::backend is "local"')
+    later = _load(WORKFLOWS / "nightly.yml")["jobs"]["nightly"]["steps"]
+    gated = [
+        s for s in later if "auth@" in s.get("uses", "") or s.get("name", "").startswith("Run")
+    ]
+    assert gated and all("steps.config.outputs.backend == 'google'" in s["if"] for s in gated)
+
+
+def test_nightly_reports_a_broken_configuration_as_an_annotation(tmp_path: Path):
+    from tests.nightly_project import make_project
+
+    make_project(tmp_path, backend="local", mentors=2, responses=1)
+    path = tmp_path / "pyproject.toml"
+    path.write_text(path.read_text().replace('backend = "local"', 'backend = "sheet"'))
+    result = _run_step(
+        _step("Read the configured backend"), tmp_path, {"GITHUB_OUTPUT": str(tmp_path / "out")}
+    )
+    assert result.returncode != 0
+    assert result.stderr.startswith("::error title=pyproject.toml::")
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(("dry_run", "writes"), [("true", False), ("", True), ("false", True)])
+def test_the_dry_run_input_reaches_the_command(tmp_path: Path, dry_run: str, writes: bool):
+    from tests.nightly_project import make_project
+
+    make_project(tmp_path, backend="local", mentors=3, responses=4)
+    result = _run_step(_step("Run the nightly flow"), tmp_path, {"DRY_RUN": dry_run})
+    assert result.returncode == 0, result.stderr
+    assert ("(dry run)" in result.stdout.splitlines()[0]) is not writes
+    assert (tmp_path / ".ledger" / "Requests.csv").exists() is writes
