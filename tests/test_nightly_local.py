@@ -111,6 +111,9 @@ def test_a_second_run_is_refused_while_the_lock_is_held(tmp_path: Path):
     assert result.returncode == 2
     assert "Another nightly run holds the ledger lock" in result.stderr
     assert not local_tab(tmp_path, REQUESTS)
+    preview = run(tmp_path, "nightly", "--dry-run", "--now", NOW)
+    assert preview.returncode == 0, "a dry run takes no lock"
+    assert "> Another run holds the ledger lock" in preview.stdout
     lock.release(now, "ok")
     assert run(tmp_path, "nightly", "--now", NOW).returncode == 0
     assert local_tab(tmp_path, REQUESTS)
