@@ -47,9 +47,20 @@ def test_a_ready_google_setup_is_all_green(setup):
     root, fake = setup
     findings = run_doctor(root)
     assert exit_code(findings) == 0, [f.render() for f in findings if not f.ok]
+    # The order the setup guide (content/guides/setup.md, step 10) describes.
+    assert [f.check for f in findings] == [
+        "configuration",
+        "mentor profiles",
+        "credentials",
+        "spreadsheet",
+        "form questions",
+        "calendar",
+        "invite sender",
+        "form url",
+        "form prefill id",
+        "run lock",
+    ]
     checks = by_check(findings)
-    for name in ("credentials", "spreadsheet", "form questions", "calendar", "invite sender"):
-        assert checks[name].ok
     assert f"opened {SHEET_ID}" in checks["spreadsheet"].detail
     assert "all 14 question titles" in checks["form questions"].detail
     assert CALENDAR_ID in checks["calendar"].detail

@@ -368,11 +368,15 @@ def diagnose(
         if config.backend == "local"
         else _google_checks(config, env, now, calendar_probe)
     )
+    ledger: list[Finding] = []
     try:
-        findings.extend(checks)
+        ledger.extend(checks)
     except MentorshipError as exc:
-        findings.append(Finding(False, "ledger", str(exc), "see the message"))
+        ledger.append(Finding(False, "ledger", str(exc), "see the message"))
+    # The lock goes last: it is the state of tonight's run, not part of the setup.
+    findings += [f for f in ledger if f.check != "run lock"]
     findings.extend(check_form(config))
+    findings += [f for f in ledger if f.check == "run lock"]
     return findings
 
 
