@@ -1,6 +1,6 @@
 """The fake answers like Google: every recorded gspread session replays with the same results.
 
-Each recording in ../shared/google-sheets-recordings/ holds one or more runs of a gspread test
+Each recording in tests/recordings/google-sheets/ (from ../shared/google-sheets-recordings/) holds one or more runs of a gspread test
 against the real Sheets v4 and Drive v3 APIs. We replay every request of a run, in order, and
 compare the status and the JSON body with what Google answered. Values that are random per
 run (spreadsheet ids, sheet ids of added sheets, Drive timestamps) are mapped or checked for
@@ -21,7 +21,9 @@ import requests
 
 from tests.fake_google import FakeGoogle
 
-RECORDINGS = Path(__file__).resolve().parents[2] / "shared" / "google-sheets-recordings"
+# A copy of ../shared/google-sheets-recordings (gspread's own recordings, MIT licence), kept in
+# the repository so the contract test runs wherever the project is cloned.
+RECORDINGS = Path(__file__).resolve().parent / "recordings" / "google-sheets"
 DRIVE_CREATE = "/drive/v3/files"
 TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 _SPREADSHEET_ID = re.compile(r"(?:/spreadsheets/|/files/)([A-Za-z0-9_-]+)")
@@ -45,6 +47,8 @@ def _runs() -> list[Any]:
 
 
 RUNS = _runs()
+# An empty parametrization would skip silently; a missing recording must fail loudly.
+assert len(RUNS) >= 20, f"expected the recordings in {RECORDINGS}"
 
 
 def _close(expected: Any, actual: Any, where: str, sheet_ids: dict[int, int]) -> None:
