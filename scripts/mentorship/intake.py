@@ -32,6 +32,7 @@ from .config import Config
 from .errors import ConfigError, LedgerError
 from .ledger import REQUEST_COLUMNS, REQUESTS, RequestStatus, Table, WriteBatch
 from .privacy import mask_email
+from .profiles.models import MeetingFormat
 from .weekly import format_windows, windows_from_answer
 
 log = logging.getLogger(__name__)
@@ -50,23 +51,10 @@ OPTIONAL_FIELDS = (
 # Statuses sync owns: it sets and recomputes them on every run. Every other value (waiting,
 # matched, withdrawn, or anything staff type) belongs to matching or to staff.
 MANAGED = frozenset({RequestStatus.NEW, RequestStatus.INVALID, RequestStatus.SUPERSEDED})
-# The ledger cells sync fills from the student's answer.
-ANSWER_COLUMNS = (
-    "submitted_at",
-    "name",
-    "email",
-    "program",
-    "year",
-    "industries",
-    "topics",
-    "goals",
-    "preferred_mentor",
-    "timezone",
-    "availability",
-    "languages",
-    "meeting_formats",
-)
-MEETING_FORMATS = ("video", "phone", "in person")
+# The ledger cells sync fills from the student's answer: all but the bookkeeping columns.
+_BOOKKEEPING = frozenset({"request_id", "response_row", "status", "reason", "note", "updated_at"})
+ANSWER_COLUMNS = tuple(c for c in REQUEST_COLUMNS if c not in _BOOKKEEPING)
+MEETING_FORMATS = tuple(f.value for f in MeetingFormat)
 
 _EMAIL_RE = re.compile(
     r"^[^@\s<>()\[\],;:\"]+@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.[a-z]{2,}$"
