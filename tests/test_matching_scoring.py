@@ -259,6 +259,23 @@ def test_a_student_who_named_no_language_is_not_held_to_the_language_rule():
     assert pairs.blocked[0, 0] == scoring.ALLOWED
 
 
+def test_shared_time_shorter_than_a_session_forbids_the_pair():
+    # Tuesday 18:00-20:00 (mentor) and 19:30-21:00 (student): 30 shared minutes in London.
+    mentor = make_mentor()
+    short = make_request(availability=((1, 19 * 60 + 30, 21 * 60),))
+    pairs = score_pairs([short], [mentor], WEIGHTS, NOW, session_minutes=45)
+    assert pairs.scores[0, 0] == -np.inf
+    assert pairs.blocked[0, 0] == scoring.NO_TIME
+    # A 30-minute session fits, and an hour of overlap fits a 45-minute one.
+    assert np.isfinite(
+        score_pairs([short], [mentor], WEIGHTS, NOW, session_minutes=30).scores[0, 0]
+    )
+    longer = make_request(availability=((1, 19 * 60, 21 * 60),))
+    assert np.isfinite(
+        score_pairs([longer], [mentor], WEIGHTS, NOW, session_minutes=45).scores[0, 0]
+    )
+
+
 def test_availability_credit_saturates_at_the_configured_hours():
     mentor = make_mentor(availability=[{"day": "tuesday", "start": "12:00", "end": "22:00"}])
     short = make_request("a", availability=((1, 17 * 60, 18 * 60),))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -301,6 +302,17 @@ def build_features(
     )
 
 
+def _runs(slots: np.ndarray, length: int) -> np.ndarray:
+    """1 where a run of `length` free slots starts, from 0/1 slot rows.
+
+    The week is periodic (as the slots are), so a run may cross from Sunday into Monday.
+    """
+    runs = slots.copy()
+    for k in range(1, length):
+        runs *= np.roll(slots, -k, axis=1)
+    return runs
+
+
 def score_pairs(
     requests: Sequence[MatchRequest],
     mentors: Sequence[Mentor],
@@ -309,6 +321,7 @@ def score_pairs(
     *,
     remaining: Sequence[int] | np.ndarray | None = None,
     previous: Iterable[tuple[int, int]] = (),
+    session_minutes: int = SLOT_MINUTES,
 ) -> PairScores:
     """Score every (request, mentor) pair and apply the hard rules.
 
@@ -316,13 +329,17 @@ def score_pairs(
     capacity), `previous` the (request index, mentor index) pairs matched before in any status.
     A pair is forbidden (`-inf`) when the mentor is not accepting, has no free place, confirmed
     the profile more than `max_profile_age_days` ago, shares no language with the student (a
-    student who named none is not held to this), shares no half-hour of the coming week, was
+    student who named none is not held to this), shares no stretch of the coming week
+    long enough for a `session_minutes` session (in whole half-hours; otherwise scheduling could
+    never place the first session), was
     matched with this student before (unless the student asked for this mentor again), or
     scores below `min_score`.
     """
     n_req, n_men = len(requests), len(mentors)
     week_start = reference_week(now)
     req, men = build_features(requests, mentors, week_start)
+    need = max(1, math.ceil(session_minutes / SLOT_MINUTES))
+    req_runs, men_runs = _runs(req.slots, need), _runs(men.slots, need)
     free = np.array(
         [m.capacity for m in mentors] if remaining is None else remaining, dtype=np.int64
     ).reshape(n_men)
@@ -357,12 +374,9 @@ def score_pairs(
         rule[total < weights.min_score] = LOW_SCORE
         asked = preferred[lo:hi, None] == np.arange(n_men)[None, :]
         rule[before[lo:hi] & ~asked] = MATCHED_BEFORE
-        # With a zero weight the part is 0 everywhere, so ask the features instead.
-        if weights.availability > 0:
-            shared = parts["availability"] > 0
-        else:
-            shared = (req.slots[lo:hi] @ men.slots.T) > 0
-        rule[~shared] = NO_TIME
+        # Some run of `need` consecutive half-hours free on both sides.
+        fits = (req_runs[lo:hi] @ men_runs.T) > 0
+        rule[~fits] = NO_TIME
         if weights.language > 0:
             speaks = parts["language"] > 0
         else:

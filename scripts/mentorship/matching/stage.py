@@ -245,7 +245,13 @@ def run_match(
         (i, j) for i, (record, _) in enumerate(pending) for j in earlier.get(who(record), ())
     ]
     pairs = score_pairs(
-        batch_requests, mentors, config.matching, now, remaining=remaining, previous=previous
+        batch_requests,
+        mentors,
+        config.matching,
+        now,
+        remaining=remaining,
+        previous=previous,
+        session_minutes=config.schedule.session_minutes,
     )
     assigned = solve(pairs.scores, np.maximum(remaining, 0))
     # Waiting reasons describe the ledger after this round, so a re-run repeats them exactly.
