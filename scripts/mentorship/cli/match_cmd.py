@@ -10,7 +10,6 @@ import click
 
 from ..backends import open_spreadsheet
 from ..config import load_config
-from ..matching import run_match
 from ..privacy import mask_email
 from ..profiles.load import load_profiles
 from . import main
@@ -43,6 +42,9 @@ def match(ctx: click.Context, dry_run: bool) -> None:
             len(profiles.problems),
         )
     spreadsheet = open_spreadsheet(config)
+    # Imported here: scipy takes most of a second to load, and `mentorship --help` need not wait.
+    from ..matching import run_match
+
     report = run_match(
         spreadsheet, profiles.mentors, config, now=dt.datetime.now(dt.UTC), dry_run=dry_run
     )
