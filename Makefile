@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# mkdocs-material 9.7+ prints an end-of-life banner on every build; the toolkit pins
+# mkdocs 1.6 / material 9 on purpose (see the README), so the banner only hides real messages.
+export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: demo test lint site serve install clean
 
