@@ -205,6 +205,9 @@ def check_lock(sheet: Spreadsheet, now: dt.datetime) -> Finding:
 
 def check_invite_sender(config: Config, identity: Identity) -> Finding:
     """A service account may invite attendees only while acting for a staff user (delegate)."""
+    # The Google modules load only here: the local backend's doctor needs none of them.
+    from .google_api import CALENDAR_SCOPES
+
     delegate = config.calendar.delegate.strip()
     if identity.service_account and not delegate:
         return Finding(
@@ -213,8 +216,8 @@ def check_invite_sender(config: Config, identity: Identity) -> Finding:
             f"{identity.service_account} is a service account and "
             "[tool.mentorship.calendar] delegate is empty: Google refuses to invite attendees "
             "from a service account (forbiddenForServiceAccounts)",
-            "set up domain-wide delegation for the service account with the scope "
-            "https://www.googleapis.com/auth/calendar, and set delegate to the staff address "
+            "set up domain-wide delegation for the service account with the scopes "
+            f"{','.join(CALENDAR_SCOPES)}, and set delegate to the staff address "
             "invites come from",
         )
     if delegate:

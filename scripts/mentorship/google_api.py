@@ -236,8 +236,8 @@ def describe_http_error(
             "Google Calendar refused to invite attendees (403 forbiddenForServiceAccounts): a "
             "service account cannot send invitations on its own. Either give the service "
             f"account {account} domain-wide delegation in the Google Workspace admin console "
-            "(Security > API controls > Domain-wide delegation, scope "
-            "https://www.googleapis.com/auth/calendar.events) and set `delegate = "
+            f"(Security > API controls > Domain-wide delegation, scopes {','.join(CALENDAR_SCOPES)}) "
+            "and set `delegate = "
             '"staff-user@your-university.edu"` in [tool.mentorship.calendar] of pyproject.toml, '
             "or run with an authorized-user credential (`gcloud auth application-default "
             "login`) of the staff account that owns the program calendar."
