@@ -19,6 +19,8 @@ from mentorship.matching.explain import shared_time_text
 from mentorship.matching.scoring import MatchRequest, reference_week, week_slots
 from mentorship.profiles.models import Mentor
 
+from tests.test_matching_scoring import make_mentor as scoring_mentor
+
 NOW = dt.datetime(2026, 11, 28, 21, 0, tzinfo=dt.UTC)
 STAMP = "2026-11-28T21:00:00Z"
 
@@ -54,27 +56,9 @@ class MemorySpreadsheet:
 
 
 def make_mentor(slug: str = "jane-doe", **changes: object) -> Mentor:
-    data: dict[str, object] = {
-        "name": "Jane Doe",
-        "graduation_year": 2010,
-        "program": "BSc Computer Science",
-        "title": "Engineer",
-        "employer": "Example Ltd",
-        "industry": "Software",
-        "topics": ["Interview practice", "First job"],
-        "location": "London, United Kingdom",
-        "timezone": "Europe/London",
-        "languages": ["English"],
-        "meeting_formats": ["video"],
-        "availability": [{"day": "tuesday", "start": "17:00", "end": "21:00"}],
-        "capacity": 2,
-        "accepting": True,
-        "confirmed": "2026-10-01",
-        "email": "jane.doe@example.org",
-        "slug": slug,
-    }
-    data.update(changes)
-    return Mentor.model_validate(data)
+    """The scoring tests' mentor, free on Tuesday evenings 17:00-21:00."""
+    changes.setdefault("availability", [{"day": "tuesday", "start": "17:00", "end": "21:00"}])
+    return scoring_mentor(slug, **changes)
 
 
 def request_row(request_id: str, **changes: str) -> dict[str, str]:
