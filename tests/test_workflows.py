@@ -28,7 +28,7 @@ def _tool(name: str) -> str:
     local = Path(sys.executable).parent / name
     found = str(local) if local.exists() else shutil.which(name)
     if not found:
-        pytest.fail(f"{name} is not installed: run `pip install -e '.[test]'`")
+        pytest.fail(f"{name} is not installed: run `make install`")
     return found
 
 
