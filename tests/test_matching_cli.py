@@ -12,14 +12,16 @@ from click.testing import CliRunner
 from mentorship.cli import main
 from mentorship.cli.match_cmd import masked
 
+from tests.fixtures import write_mentors
+
 REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of the repository's configuration, sample mentors and sample form responses."""
+    """The repository's configuration and sample form responses, with the fixture mentors."""
     shutil.copy(REPO / "pyproject.toml", tmp_path / "pyproject.toml")
-    shutil.copytree(REPO / "mentors", tmp_path / "mentors")
+    write_mentors(tmp_path / "mentors")
     ledger = tmp_path / ".ledger"
     ledger.mkdir()
     shutil.copy(REPO / "examples" / "form_responses.csv", ledger / "Form Responses 1.csv")
