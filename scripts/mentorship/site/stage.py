@@ -32,6 +32,7 @@ from .pages import MentorSite
 # Zensical's own search button.
 MKDOCS_ONLY = frozenset({"partials/search.html"})
 CONFIG_NAME = "mkdocs.yml"
+STAGED_SITE = "site"  # where Zensical writes the site, inside the stage
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,9 @@ def stage(root: Path, dest: Path, *, config_file: str = CONFIG_NAME) -> Path:
     if not docs_dir.is_dir():
         raise ConfigError(f"docs_dir {settings.docs_dir!r} in {config_file} is not a folder.")
     docs: dict[str, bytes | Path] = dict(_tree(docs_dir))
-    for generated in finished_files(site, use_directory_urls=settings.use_directory_urls):
+    for generated in finished_files(
+        site, use_directory_urls=settings.use_directory_urls, links_from="source"
+    ):
         content = generated.content
         docs[generated.src_uri] = (
             generated.source
@@ -129,7 +132,7 @@ def stage(root: Path, dest: Path, *, config_file: str = CONFIG_NAME) -> Path:
         "# Written by `mentorship site build` for Zensical; edit mkdocs.yml instead.",
         f"INHERIT: {os.path.relpath(root / config_file, dest)}",
         "docs_dir: docs",
-        "site_dir: site",
+        f"site_dir: {STAGED_SITE}",
     ]
     if settings.custom_dir:
         _sync(dict(_tree(root / settings.custom_dir, MKDOCS_ONLY)), dest / "theme")
