@@ -11,11 +11,16 @@ from __future__ import annotations
 import functools
 import http.server
 import json
+import os
 import re
+import signal
+import socket
 import struct
 import subprocess
 import sys
 import threading
+import time
+import urllib.request
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -142,8 +147,6 @@ def fork_project(dest: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Built]:
-    import time
-
     base = tmp_path_factory.mktemp("engines")
     project = fork_project(base / "project")
     out = {}
@@ -299,3 +302,49 @@ def test_zensical_build_fails_on_a_broken_link_without_a_traceback(tmp_path: Pat
     assert "privacy.md" in output and "Zensical did not build the site" in output
     assert "Traceback" not in output
     assert not (tmp_path / "site").exists()
+
+
+def wait_for(url: str, text: str, timeout: float = 30) -> str:
+    """The body at `url` once it contains `text` (polling: rebuilds are asynchronous)."""
+    deadline = time.monotonic() + timeout
+    body = ""
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                body = response.read().decode("utf-8")
+            if text in body:
+                return body
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise AssertionError(f"{url} never showed {text!r}; last body:\n{body[:500]}")
+
+
+def test_zensical_preview_reloads_on_profile_and_template_changes(tmp_path: Path) -> None:
+    project = fork_project(tmp_path / "project")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [str(MENTORSHIP), "site", "serve", "--engine", "zensical", "-a", f"127.0.0.1:{port}"],
+        cwd=project,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/mentors/kai-test/"
+        wait_for(url, "mentor-profile")
+        profile_path = project / "mentors" / "kai-test.yml"
+        text = profile_path.read_text(encoding="utf-8")
+        profile_path.write_text(text.replace("title: Engineer", "title: Chief Reload Officer"))
+        wait_for(url, "Chief Reload Officer")
+        template = project / "site_templates" / "mentor.html"
+        template.write_text(
+            template.read_text(encoding="utf-8").replace(">About</h2>", ">About them</h2>"),
+            encoding="utf-8",
+        )
+        wait_for(url, "About them")
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=20)

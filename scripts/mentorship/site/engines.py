@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -128,6 +129,10 @@ def _restage(root: Path) -> None:
         log.error(f"Error: {exc}")
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def serve_site(root: Path, address: str, engine: str | None = None) -> int:
     """Preview the site with live reload until interrupted; returns the engine's exit code."""
     root = root.resolve()
@@ -147,6 +152,8 @@ def serve_site(root: Path, address: str, engine: str | None = None) -> int:
     command = [sys.executable, "-m", "zensical", "serve", "-f", str(config), "-a", address]
     server = subprocess.Popen(command, cwd=config.parent)
     before = _snapshot(sources)
+    # Stopped with SIGTERM (a process manager, `kill`), stop Zensical too, as on Ctrl-C.
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         while server.poll() is None:
             time.sleep(0.5)
