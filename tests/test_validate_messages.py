@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from mentorship.profiles import load_profiles
 
+from tests.test_pr_hardening import jpeg, png, webp_vp8x
+
 REPO = Path(__file__).resolve().parents[1]
 TODAY = dt.date(2026, 6, 1)
 
@@ -433,9 +435,9 @@ class TestPhoto:
     @pytest.mark.parametrize(
         ("name", "head"),
         [
-            ("me.png", b"\x89PNG\r\n\x1a\n"),
-            ("me.jpg", b"\xff\xd8\xff\xe0"),
-            ("me.webp", b"RIFF\x10\x00\x00\x00WEBPVP8 "),
+            ("me.png", png(400, 400)),
+            ("me.jpg", jpeg(400, 300)),
+            ("me.webp", webp_vp8x(400, 400)),
         ],
     )
     def test_valid_photo_kinds(self, mentors: Path, name: str, head: bytes) -> None:

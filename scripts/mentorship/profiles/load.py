@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..errors import Problem
+from ..errors import Problem, has_control
 from .models import BIO_MAX_CHARS, SLUG_RE, MeetingFormat, Mentor, Profile, Weekday, Window
 from .parse import MAX_FILE_BYTES, Loc, Parsed, describe_loc, parse_profile
 from .taxonomy import Taxonomy, load_taxonomy
@@ -53,7 +53,8 @@ def profile_paths(mentors_dir: Path) -> list[Path]:
         p
         for pattern in (f"*{PROFILE_SUFFIX}", "*.yaml")
         for p in mentors_dir.glob(pattern)
-        if p.name not in NOT_PROFILES and p.is_file()
+        # A link is listed (and refused by the loader) rather than silently skipped.
+        if p.name not in NOT_PROFILES and (p.is_file() or p.is_symlink())
     )
 
 
@@ -71,7 +72,12 @@ def load_profiles(
     today = today or dt.date.today()
     root = mentors_dir.resolve().parent
     home = mentors_dir.resolve()
-    context = {"taxonomy": taxonomy, "today": today, "photos_dir": mentors_dir / "photos"}
+    context = {
+        "taxonomy": taxonomy,
+        "today": today,
+        "photos_dir": mentors_dir / "photos",
+        "root": mentors_dir.absolute().parent,
+    }
     files = profile_paths(mentors_dir) if paths is None else list(paths)
     problems: list[Problem] = []
     mentors: list[Mentor] = []
@@ -118,6 +124,16 @@ def _load_one(
 ) -> tuple[list[Problem], Mentor | None, Parsed | None]:
     problems: list[Problem] = []
     slug = path.stem
+    if has_control(path.name):
+        # Shown quoted by Problem; the file cannot be a slug, so nothing else is worth saying.
+        message = (
+            "the file name contains a line break or control character; rename the file to "
+            f"lowercase words joined by hyphens, like 'ana-lima{PROFILE_SUFFIX}'"
+        )
+        return [Problem(shown, 0, 0, message)], None, None
+    if path.is_symlink():
+        message = "the file is a symbolic link; commit the profile itself, a plain file in mentors/"
+        return [Problem(shown, 0, 0, message)], None, None
     if path.suffix != PROFILE_SUFFIX:
         problems.append(
             Problem(

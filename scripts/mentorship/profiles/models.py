@@ -28,6 +28,9 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from ..errors import has_control
+from .photos import PHOTO_MAX_SIDE, image_size, photo_kind
+
 BIO_MAX_CHARS = 2000
 PHOTO_MAX_BYTES = 1_000_000
 PHOTO_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp")
@@ -96,14 +99,48 @@ def suggest_timezone(value: str) -> str | None:
     return by_fold[close[0]] if close else None
 
 
-def _photo_kind(head: bytes) -> str | None:
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpg"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "webp"
-    return None
+def _check_photo(photos_dir: Path, value: str, root: Path | None) -> None:
+    """The photo is a real file inside the repository, a PNG, JPEG or WebP, small enough."""
+    shown = f"mentors/photos/{value}"
+    path = photos_dir / value
+    # Published as committed: a link could carry any file of the machine that builds the site.
+    if path.is_symlink():
+        raise problem(f"{shown} is a symbolic link; commit the photo itself in mentors/photos/")
+    if root is not None and not path.resolve().is_relative_to(root.resolve()):
+        raise problem(
+            f"{shown} resolves outside the repository (is mentors/photos a link?); "
+            "keep the photo as a plain file in mentors/photos/"
+        )
+    try:
+        size = path.stat().st_size
+        data = b"" if size > PHOTO_MAX_BYTES else path.read_bytes()
+    except OSError:
+        raise problem(
+            f"there is no file {shown}; add the photo to mentors/photos/ "
+            "in the same pull request, or leave photo empty for an initials avatar"
+        ) from None
+    if size > PHOTO_MAX_BYTES:
+        raise problem(
+            f"{shown} is {size / 1_000_000:.1f} MB; the limit is 1 MB "
+            "(a 400x400 pixel photo is plenty)"
+        )
+    if photo_kind(data[:16]) not in ("png", "jpg", "webp"):
+        raise problem(
+            f"{shown} is not a PNG, JPEG or WebP image (whatever its name "
+            "says); export it again as one of those"
+        )
+    dimensions = image_size(data)
+    if dimensions is None:
+        raise problem(
+            f"cannot read the image's width and height from {shown}; the file may be cut "
+            "short or damaged. Export it again as PNG, JPEG or WebP"
+        )
+    width, height = dimensions
+    if max(width, height) > PHOTO_MAX_SIDE:
+        raise problem(
+            f"{shown} is {width}x{height} pixels; the limit is {PHOTO_MAX_SIDE} pixels a side. "
+            "Resize it (a 400x400 pixel photo is plenty) and commit it again"
+        )
 
 
 class Weekday(StrEnum):
@@ -281,6 +318,11 @@ class Profile(BaseModel):
     def _photo_file(cls, value: str, info: ValidationInfo) -> str:
         if not value:
             return value
+        if has_control(value):
+            raise problem(
+                f"the photo's file name contains a line break or control character ({value!r}); "
+                "write just the file name, like 'ana-lima.png'"
+            )
         if "/" in value or "\\" in value or value.startswith("."):
             raise problem(
                 f"write just the photo's file name, like 'ana-lima.png', not {value!r}; "
@@ -291,26 +333,7 @@ class Profile(BaseModel):
         photos_dir: Path | None = _context(info, "photos_dir")
         if photos_dir is None:
             return value
-        path = photos_dir / value
-        try:
-            size = path.stat().st_size
-            with path.open("rb") as f:
-                head = f.read(16)
-        except OSError:
-            raise problem(
-                f"there is no file mentors/photos/{value}; add the photo to mentors/photos/ "
-                "in the same pull request, or leave photo empty for an initials avatar"
-            ) from None
-        if size > PHOTO_MAX_BYTES:
-            raise problem(
-                f"mentors/photos/{value} is {size / 1_000_000:.1f} MB; the limit is 1 MB "
-                "(a 400x400 pixel photo is plenty)"
-            )
-        if _photo_kind(head) is None:
-            raise problem(
-                f"mentors/photos/{value} is not a PNG, JPEG or WebP image (whatever its name "
-                "says); export it again as one of those"
-            )
+        _check_photo(photos_dir, value, _context(info, "root"))
         return value
 
     @field_validator("graduation_year")
