@@ -210,3 +210,18 @@ def test_the_dry_run_input_reaches_the_command(tmp_path: Path, dry_run: str, wri
     assert result.returncode == 0, result.stderr
     assert ("(dry run)" in result.stdout.splitlines()[0]) is not writes
     assert (tmp_path / ".ledger" / "Requests.csv").exists() is writes
+
+
+def test_google_credentials_live_in_the_nightly_environment_only():
+    """Environment secrets reach only jobs naming the environment, which staff limit to main."""
+    jobs = _load(WORKFLOWS / "nightly.yml")["jobs"]
+    assert jobs["nightly"]["environment"] == "nightly"
+    assert "environment" not in jobs["keepalive"]
+    for path in WORKFLOW_FILES:
+        text = path.read_text(encoding="utf-8")
+        for job_id, job in _load(path)["jobs"].items():
+            if "secrets.GOOGLE_CREDENTIALS" in yaml.safe_dump(job) or (
+                "GCP_WORKLOAD_IDENTITY_PROVIDER" in yaml.safe_dump(job)
+            ):
+                assert job.get("environment") == "nightly", f"{path.name} {job_id}"
+        assert "secrets.GOOGLE_CREDENTIALS" not in text or path.name == "nightly.yml"
