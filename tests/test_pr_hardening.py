@@ -44,7 +44,6 @@ availability:
 capacity: 2
 accepting: true
 confirmed: 2026-01-15
-email: test.mentor@example.org
 """
 
 INJECTED = "x.png\n::warning title=pwned::fake\n::add-mask::secret\n##[error]legacy"

@@ -45,5 +45,6 @@ from . import (  # noqa: E402,F401
     match_cmd,
     nightly_cmd,
     profiles_cmds,
+    roster_cmds,
     sync_cmd,
 )

@@ -233,7 +233,10 @@ class Link(BaseModel):
 
 
 class Profile(BaseModel):
-    """What a mentor writes in `mentors/<slug>.yml`. Everything but `email` is public."""
+    """What a mentor writes in `mentors/<slug>.yml`: all of it public.
+
+    Contact details are not here: they live in the private roster (`mentorship.roster`).
+    """
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -270,9 +273,6 @@ class Profile(BaseModel):
     confirmed: dt.date = Field(
         description="Date the mentor last confirmed this profile (YYYY-MM-DD)"
     )
-    email: Annotated[str, StringConstraints(strip_whitespace=True, max_length=254)] = Field(
-        description="Private: used only for calendar invites, never published"
-    )
 
     @field_validator("name")
     @classmethod
@@ -280,20 +280,6 @@ class Profile(BaseModel):
         if value.startswith("<") or value.endswith(">"):
             raise problem(
                 f"replace the placeholder {value!r} with your name as students should see it"
-            )
-        return value
-
-    @field_validator("email")
-    @classmethod
-    def _email_looks_valid(cls, value: str) -> str:
-        if value.startswith("<") or value.endswith(">"):
-            raise problem(
-                f"replace the placeholder {value!r} with the email address where you want "
-                "calendar invites (it stays private)"
-            )
-        if not EMAIL_RE.match(value):
-            raise problem(
-                f"{value!r} does not look like an email address; write it like name@example.org"
             )
         return value
 
@@ -359,9 +345,14 @@ class Profile(BaseModel):
 
 
 class Mentor(Profile):
-    """A validated profile with the slug taken from its file name."""
+    """A validated profile with the slug taken from its file name.
+
+    `email` is never read from the profile: the nightly run fills it in from the private
+    roster (`roster.with_contacts`), the address invites go to. Empty until then.
+    """
 
     slug: str
+    email: str = ""
 
     @property
     def region(self) -> str:
