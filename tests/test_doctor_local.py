@@ -67,7 +67,7 @@ def test_roster_rows_missing_or_broken_are_counted_without_an_address(project: P
     path.write_text("\n".join([*lines[:-1], "mentor-005,not-an-address"]) + "\n", encoding="utf-8")
     finding = by_check(diagnose(project, env={}, now=NOW))["mentor roster"]
     assert not finding.ok
-    assert "Mentors row 7: the email does not look like an address" in finding.detail
+    assert "Mentors row 7: the email cell does not hold a valid address" in finding.detail
     assert "not-an-address" not in finding.detail
 
 

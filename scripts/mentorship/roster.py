@@ -102,7 +102,7 @@ def _row_problem(slug: str, email: str, calendar: str) -> str:
     if not email:
         return "the email cell is empty"
     if not EMAIL_RE.match(email):
-        return "the email does not look like an address (name@example.org)"
+        return "the email cell does not hold a valid address"
     if calendar and not EMAIL_RE.match(calendar):
         return "the calendar cell is not an email address; leave it empty to use the email"
     return ""
