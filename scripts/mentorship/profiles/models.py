@@ -273,6 +273,12 @@ class Profile(BaseModel):
     confirmed: dt.date = Field(
         description="Date the mentor last confirmed this profile (YYYY-MM-DD)"
     )
+    github: str = Field(
+        default="",
+        pattern=r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))?$",
+        description="Optional: the GitHub login allowed to update this profile through the "
+        "'Update my profile' issue form",
+    )
 
     @field_validator("name")
     @classmethod
