@@ -77,7 +77,6 @@ bio: |
   </script><script>alert(14)</script>
   [mail me](mailto:eve@example.org) and [site](https://example.org/eve)
 confirmed: 2026-01-15
-email: eve.hostile@example.org
 """
 
 
@@ -86,16 +85,18 @@ def make_project(
     *,
     form: tuple[str, str] | None = None,
     profiles: dict[str, str] | None = None,
+    timezone_entry: str = "",
 ) -> Path:
     """A copy of the repository's site sources in `dest` (scripts/ linked, not copied).
 
-    The mentors are the test fixtures (tests/fixtures/), never the repository's samples.
-    `form` sets `[tool.mentorship.form]` (url, entry); None leaves it empty. `profiles` adds
-    or replaces `mentors/<slug>.yml` files.
+    `form` sets `[tool.mentorship.form]` (url, entry); None leaves it empty. `timezone_entry`
+    sets the time-zone question's prefill id. `profiles` adds or replaces `mentors/<slug>.yml`
+    files.
     """
     dest.mkdir(parents=True, exist_ok=True)
     for folder in ("content", "site_templates"):
         shutil.copytree(REPO / folder, dest / folder)
+    # The mentors are the test fixtures (tests/fixtures/), never the repository's samples.
     write_mentors(dest / "mentors")
     shutil.copy(REPO / "mentors" / "schema.json", dest / "mentors" / "schema.json")
     shutil.copy(REPO / "mkdocs.yml", dest / "mkdocs.yml")
@@ -107,6 +108,12 @@ def make_project(
         lambda m: f'{m.group(1)}url = "{url}"\nmentor_entry = "{entry}"',
         pyproject,
         flags=re.S,
+    )
+    pyproject = re.sub(
+        r'^timezone_entry = "[^"]*"$',
+        f'timezone_entry = "{timezone_entry}"',
+        pyproject,
+        flags=re.M,
     )
     (dest / "pyproject.toml").write_text(pyproject, encoding="utf-8")
     for slug, text in (profiles or {}).items():

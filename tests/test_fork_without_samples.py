@@ -48,7 +48,6 @@ capacity: 1
 accepting: true
 bio: A fork's own mentor.
 confirmed: 2026-11-01
-email: ada.okafor@alumni.example.edu
 """
 
 # The copy runs the package from this checkout; it needs no build output or local state.

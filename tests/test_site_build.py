@@ -1,4 +1,4 @@
-"""A real `mkdocs build --strict` of the sample site: pages, directory, mentors.json, safety."""
+"""A real `mkdocs build --strict` of the fixture mentors' site: pages, directory, mentors.json, safety."""
 
 from __future__ import annotations
 
@@ -55,7 +55,7 @@ def sample_slugs() -> list[str]:
     return fixture_slugs()
 
 
-def test_every_fixture_mentor_gets_a_page_and_a_card(built_site: BuiltSite) -> None:
+def test_every_sample_mentor_gets_a_page_and_a_card(built_site: BuiltSite) -> None:
     directory = built_site.html("mentors")
     for slug in [*sample_slugs(), HOSTILE_SLUG]:
         assert (built_site.path / "mentors" / slug / "index.html").is_file()
@@ -79,9 +79,9 @@ def test_mentors_json_lists_public_fields_and_no_email(built_site: BuiltSite) ->
     assert all("email" not in r for r in records)
     every_html = "".join(p.read_text(encoding="utf-8") for p in built_site.path.rglob("*.html"))
     for slug in sample_slugs():
-        email = yaml.safe_load((FIXTURE_MENTORS / f"{slug}.yml").read_text())["email"]
-        assert email not in text and email not in every_html
-    assert "eve.hostile@example.org" not in text + every_html
+        assert "email" not in yaml.safe_load((FIXTURE_MENTORS / f"{slug}.yml").read_text())
+        # The address the demo's roster would give each mentor (<slug>@example.org) is nowhere.
+        assert f"{slug}@example.org" not in text + every_html
 
 
 def test_request_button_opens_the_form_prefilled_with_the_slug(built_site: BuiltSite) -> None:
