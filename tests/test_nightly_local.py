@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import random
+import re
 import signal
 import time
 from pathlib import Path
@@ -63,6 +64,18 @@ def test_report_names_rows_for_staff_and_no_student_data(big: Path):
         assert f"| {match['match_id']} | sent | " in report
     assert "`mentor-000`: last confirmed 2025-06-01" in report
     assert "@example" not in report and "Student 0" not in report
+
+
+def test_every_stamp_in_the_ledger_is_utc_to_the_second_with_a_z(big: Path):
+    stamps = 0
+    for tab in (REQUESTS, MATCHES, RUNS):
+        for row in rows(local_tab(big, tab)):
+            for column, cell in row.items():
+                # submitted_at is the form's own clock (the sheet's timezone), not a stamp.
+                if column.endswith("_at") and column != "submitted_at" and cell:
+                    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", cell), (tab, column)
+                    stamps += 1
+    assert stamps > 300
 
 
 def test_second_run_changes_nothing(big: Path):

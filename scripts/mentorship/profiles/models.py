@@ -28,6 +28,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from ..weekly import WeeklyWindow
+
 BIO_MAX_CHARS = 2000
 PHOTO_MAX_BYTES = 1_000_000
 PHOTO_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp")
@@ -154,6 +156,11 @@ class Window(BaseModel):
         """Minutes after midnight at which the window closes (1440 for 24:00)."""
         h, m = self.end.split(":")
         return int(h) * 60 + int(m)
+
+    @property
+    def weekly(self) -> WeeklyWindow:
+        """This window as the toolkit's one weekly-window type (day index, minutes)."""
+        return WeeklyWindow(self.day.index, self.start_minutes, self.end_minutes)
 
     @field_validator("start", "end", mode="before")
     @classmethod
