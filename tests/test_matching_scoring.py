@@ -33,7 +33,7 @@ def make_request(request_id: str = "r1", **changes: object) -> MatchRequest:
         timezone="Europe/London",
         availability=(WeeklyWindow(1, 17 * 60, 21 * 60),),
     )
-    return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
+    return dataclasses.replace(base, **changes)
 
 
 def reference_score(req: MatchRequest, mentor: Mentor, w: MatchingConfig) -> float:

@@ -119,7 +119,7 @@ def test_a_second_run_is_refused_while_the_lock_is_held(tmp_path: Path):
     make_project(tmp_path, backend="local", mentors=5, responses=10)
     sheet = LocalSpreadsheet(tmp_path / ".ledger")
     now = dt.datetime.fromisoformat(NOW.replace("Z", "+00:00"))
-    lock = acquire(sheet, now, holder=current_holder(), settle=0.01)  # this test process: alive
+    lock = acquire(sheet, now, holder=current_holder(), settle=0.5)  # this test process: alive
     result = run(tmp_path, "nightly", "--now", NOW)
     assert result.returncode == 2
     assert "Another nightly run holds the ledger lock" in result.stderr

@@ -323,12 +323,13 @@ def google_calendar_probe(config: Config) -> str:
     """List one event of the configured calendar (events.list, maxResults=1); AccessError if refused."""
     from googleapiclient.errors import HttpError
 
+    from .calendar.google import open_google_calendar
     from .errors import AccessError
 
-    calendar = backends.open_calendar(config)
+    calendar = open_google_calendar(config.calendar)
     calendar_id = config.calendar.calendar_id.strip() or "primary"
     try:
-        calendar.service.events().list(calendarId=calendar_id, maxResults=1).execute()  # type: ignore[attr-defined]
+        calendar.service.events().list(calendarId=calendar_id, maxResults=1).execute()
     except HttpError as exc:
         status = exc.resp.status
         why = {404: "was not found", 403: "refused access", 401: "refused the credentials"}

@@ -181,19 +181,20 @@ class Table:
 
     def __init__(self, title: str, columns: Sequence[str], values: list[list[str]] | None):
         self.title = title
-        self.is_new = values is None or not values
-        header = [] if self.is_new else [str(c).strip() for c in values[0]]  # type: ignore[index]
+        rows = values or []
+        self.is_new = not rows
+        header = [str(c).strip() for c in rows[0]] if rows else []
         # Columns staff deleted are put back at the end; extra columns staff added are kept.
         self.missing = [c for c in columns if c not in header]
         self.header = header + self.missing
         self.index = {name: i for i, name in enumerate(self.header) if name}
         self.records: list[Record] = []
-        for offset, raw in enumerate([] if self.is_new else values[1:]):  # type: ignore[index]
+        for offset, raw in enumerate(rows[1:]):
             cells = [str(c) for c in raw] + [""] * (len(self.header) - len(raw))
             record = Record(offset + 2, {n: cells[i] for n, i in self.index.items()})
             if any(v.strip() for v in record.values.values()):
                 self.records.append(record)
-        self._next_row = 2 + (0 if self.is_new else len(values) - 1)  # type: ignore[arg-type]
+        self._next_row = 2 + max(len(rows) - 1, 0)
         self._updates: dict[tuple[int, int], str] = {}
         self._appends: list[list[str]] = []
 

@@ -150,7 +150,9 @@ def _claims(table: Table) -> list[tuple[Record, Claim]]:
     return out
 
 
-def _live(claim: Claim, record: Record, now: dt.datetime, me: str, alive) -> bool:
+def _live(
+    claim: Claim, record: Record, now: dt.datetime, me: str, alive: Callable[[int], bool]
+) -> bool:
     if record["released_at"].strip():
         return False
     if claim.expires_at is None or claim.expires_at <= now:

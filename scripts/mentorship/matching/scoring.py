@@ -229,7 +229,8 @@ class PairScores:
 
     def shared_slots(self, i: int, j: int) -> np.ndarray:
         """The half-hours of the reference week (UTC) both sides of pair (i, j) are free."""
-        return (self.requests.slots[i] > 0) & (self.mentors.slots[j] > 0)
+        shared: np.ndarray = (self.requests.slots[i] > 0) & (self.mentors.slots[j] > 0)
+        return shared
 
 
 def _components(
