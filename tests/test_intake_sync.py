@@ -386,5 +386,6 @@ def test_the_sample_responses_cover_the_messy_cases(tmp_path: Path) -> None:
     assert report.status_counts.get("invalid", 0) >= 4
     assert report.status_counts.get("superseded", 0) >= 2
     assert len(report.warnings) == 2  # the untitled column and the repeated title
-    notes = " ".join(r[17] for r in LocalSpreadsheet(folder).read([REQUESTS])[REQUESTS] or [])
+    rows = LocalSpreadsheet(folder).read([REQUESTS])[REQUESTS] or []
+    notes = " ".join(r[rows[0].index("note")] for r in rows)
     assert "not in the directory" in notes and "not accepting" in notes and "other answer" in notes
