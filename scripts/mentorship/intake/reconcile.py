@@ -183,7 +183,7 @@ def reconcile(
     - `response_row` always points at the response's current row; `updated_at` changes only
       when a row's status, reason, note or answers change, so a second run writes nothing.
     """
-    stamp = now.astimezone(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    stamp = ledger.utc_timestamp(now)
     existing = table.by("request_id")
     seen: set[str] = set()
     # (record, response, is_new); new records are built in memory and appended at the end with
