@@ -21,7 +21,6 @@ a zone name, offset, abbreviation, country or exemplar city.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import functools
 import zoneinfo
@@ -305,16 +304,16 @@ def cities() -> dict[str, list[City]]:
         zone = row.get("timezone") or ""
         if not zone:
             continue
-        city = City(
-            name=row["name"],
-            country=row["countrycode"],
-            admin1=row.get("admin1code") or "",
-            population=int(row.get("population") or 0),
-            zone=aliases.get(zone, zone),
+        fields = (
+            row["name"],
+            row["countrycode"],
+            row.get("admin1code") or "",
+            int(row.get("population") or 0),
+            aliases.get(zone, zone),
         )
         own = fold(row["name"])
-        index.setdefault(own, []).append(city)
-        alternate = dataclasses.replace(city, primary=False)
+        index.setdefault(own, []).append(City(*fields))
+        alternate = City(*fields, primary=False)
         for key in {fold(name) for name in row.get("alternatenames", ())}:
             if key and key != own:
                 index.setdefault(key, []).append(alternate)
