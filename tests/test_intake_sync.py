@@ -13,10 +13,11 @@ from typing import Any
 import pytest
 from mentorship.config import load_config
 from mentorship.errors import LedgerError
+from mentorship.google_transport import RetryPolicy
 from mentorship.intake import SyncReport, run_sync
 from mentorship.ledger import REQUESTS
 from mentorship.profiles.taxonomy import load_taxonomy
-from mentorship.sheets_google import GoogleSpreadsheet, RetryPolicy
+from mentorship.sheets_google import GoogleSpreadsheet
 from mentorship.sheets_local import LocalSpreadsheet
 
 from tests.fake_google import FakeGoogle

@@ -10,6 +10,8 @@ guide. Checks, in order (a failed one stops only the checks that depend on it):
   the closest existing title), the calendar is reachable, and a delegate is set when a service
   account sends invites (Google refuses attendees otherwise);
 - local backend: the ledger folder is usable and the responses CSV has every question;
+- the private roster (`Mentors` tab, or `Mentors.csv` in the ledger folder) exists and its
+  rows are usable; how many mentors it cannot reach yet;
 - the form's address looks like a Google Form and its prefill id is `entry.<digits>`;
 - whether a nightly run holds the ledger lock right now.
 
@@ -221,6 +223,38 @@ def check_profiles(config: Config) -> Finding:
     )
 
 
+def check_roster(config: Config, sheet: Spreadsheet) -> Finding:
+    """The private roster tab exists, its rows are usable; how many mentors it cannot reach."""
+    from .profiles import load_profiles
+    from .roster import ROSTER_COLUMNS, read_roster, with_contacts
+
+    title = config.roster.worksheet
+    roster = read_roster(sheet, title)
+    if not roster.exists:
+        return Finding(
+            False,
+            "mentor roster",
+            f"there is no {title} tab: mentors cannot be invited without it",
+            f"add a tab named {title} whose first row is {', '.join(ROSTER_COLUMNS)} "
+            "(`mentorship roster import` creates it from existing profiles)",
+        )
+    if roster.problems:
+        return Finding(
+            False,
+            "mentor roster",
+            f"{len(roster.problems)} row problem(s), e.g. {roster.problems[0]}",
+            f"fix those rows in the {title} tab (`mentorship roster check` lists them all)",
+        )
+    unlisted = with_contacts(load_profiles(config.mentors_path).mentors, roster).unlisted
+    detail = f"{len(roster.contacts)} mentor(s) listed in {title}"
+    if unlisted:
+        detail += (
+            f"; {len(unlisted)} profile(s) have no row and are not matched until they do "
+            "(`mentorship roster check` names them)"
+        )
+    return Finding(True, "mentor roster", detail)
+
+
 def check_lock(sheet: Spreadsheet, now: dt.datetime) -> Finding:
     """Whether a nightly run holds the ledger lock now (informational unless it looks stuck)."""
     from .lock import RUNS, holder_of
@@ -296,6 +330,7 @@ def _local_checks(config: Config, now: dt.datetime) -> Iterator[Finding]:
             " (make demo does), or export the form's responses there as CSV",
         )
     yield finding
+    yield check_roster(config, sheet)
     yield check_lock(sheet, now)
 
 
@@ -334,6 +369,7 @@ def _google_checks(
     else:
         yield Finding(True, "spreadsheet", f"opened {config.spreadsheet_key} and read it")
         yield check_questions(config, values, "the spreadsheet")
+        yield check_roster(config, sheet)
     calendar_id = config.calendar.calendar_id
     if calendar_probe is not None:
         try:
