@@ -36,10 +36,13 @@ QUESTION_FIELDS = (
 
 @dataclass(frozen=True)
 class FormConfig:
-    """The Google Form students use; `mentor_entry` is the prefill id of the mentor question."""
+    """The Google Form students use; `mentor_entry` is the prefill id of the mentor question,
+    `timezone_entry` that of the time-zone question (the mentor page fills in the visitor's
+    zone, so students who come through the directory never type one)."""
 
     url: str = ""
     mentor_entry: str = ""
+    timezone_entry: str = ""
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,16 @@ class CalendarConfig:
 
 
 @dataclass(frozen=True)
+class RosterConfig:
+    """The private roster of mentors' contact details (see `mentorship.roster`)."""
+
+    worksheet: str = "Mentors"
+    # The responses tab of the private "Mentor contact" form, and the form's address.
+    contact_worksheet: str = "Mentor contact"
+    contact_form_url: str = ""
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole `[tool.mentorship]` table, resolved against the project root."""
 
@@ -99,6 +112,7 @@ class Config:
     matching: MatchingConfig = field(default_factory=MatchingConfig)
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
     calendar: CalendarConfig = field(default_factory=CalendarConfig)
+    roster: RosterConfig = field(default_factory=RosterConfig)
 
     @property
     def local_path(self) -> Path:
@@ -151,6 +165,7 @@ def parse_config(table: dict[str, Any], root: Path) -> Config:
     matching = _build(MatchingConfig, table.pop("matching", {}), f"{where}.matching")
     schedule = _build(ScheduleConfig, table.pop("schedule", {}), f"{where}.schedule")
     calendar = _build(CalendarConfig, table.pop("calendar", {}), f"{where}.calendar")
+    roster = _build(RosterConfig, table.pop("roster", {}), f"{where}.roster")
     questions = table.pop("questions", {})
     if not isinstance(questions, dict) or not all(isinstance(v, str) for v in questions.values()):
         raise ConfigError(f"{where}.questions must map field names to question titles (strings).")
@@ -178,6 +193,7 @@ def parse_config(table: dict[str, Any], root: Path) -> Config:
         matching=matching,
         schedule=schedule,
         calendar=calendar,
+        roster=roster,
     )
 
 

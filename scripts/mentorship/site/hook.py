@@ -19,6 +19,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mentorship.config import load_config
 from mentorship.errors import MentorshipError, ProblemsFound
 from mentorship.site.generate import finished_files
+from mentorship.site.links import symlink_problems
 from mentorship.site.pages import DIRECTORY_URI, MentorSite
 
 log = logging.getLogger("mkdocs.hooks.mentorship")
@@ -34,6 +35,14 @@ def on_config(config: MkDocsConfig) -> None:
     """Load and validate every profile before anything is written; stop the build if invalid."""
     global _site
     _site = None
+    root = _root(config)
+    folders = [Path(config.docs_dir), root / "site_templates"]
+    links = symlink_problems(root, folders)
+    if links:
+        raise PluginError(
+            "The site was not built, because a symbolic link would publish whatever it points "
+            "at:\n" + "\n".join(links)
+        )
     try:
         _site = MentorSite.load(
             _root(config), repo_url=config.repo_url or "", edit_uri=config.edit_uri or ""
