@@ -14,6 +14,8 @@ from typing import Any, TypeVar
 
 from .errors import ConfigError
 
+# The static site generators that can build the site (see `mentorship.site.engines`).
+SITE_ENGINES = ("mkdocs", "zensical")
 QUESTION_FIELDS = (
     "timestamp",
     "name",
@@ -34,10 +36,13 @@ QUESTION_FIELDS = (
 
 @dataclass(frozen=True)
 class FormConfig:
-    """The Google Form students use; `mentor_entry` is the prefill id of the mentor question."""
+    """The Google Form students use; `mentor_entry` is the prefill id of the mentor question,
+    `timezone_entry` that of the time-zone question (the mentor page fills in the visitor's
+    zone, so students who come through the directory never type one)."""
 
     url: str = ""
     mentor_entry: str = ""
+    timezone_entry: str = ""
 
 
 @dataclass(frozen=True)
@@ -100,6 +105,8 @@ class Config:
     mentors_dir: str = "mentors"
     # "auto": new matches go straight to invites; "manual": staff approve each in the sheet.
     approval: str = "auto"
+    # What builds the public site: "mkdocs" (MkDocs + Material) or "zensical" (their successor).
+    site_engine: str = "mkdocs"
     form: FormConfig = field(default_factory=FormConfig)
     questions: dict[str, str] = field(default_factory=dict)
     matching: MatchingConfig = field(default_factory=MatchingConfig)
@@ -175,6 +182,10 @@ def parse_config(table: dict[str, Any], root: Path) -> Config:
         raise ConfigError(f'{where}.backend must be "local" or "google", not {base.backend!r}.')
     if base.approval not in ("auto", "manual"):
         raise ConfigError(f'{where}.approval must be "auto" or "manual", not {base.approval!r}.')
+    if base.site_engine not in SITE_ENGINES:
+        raise ConfigError(
+            f'{where}.site_engine must be "mkdocs" or "zensical", not {base.site_engine!r}.'
+        )
     return dataclasses.replace(
         base,
         form=form,

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from ..errors import Problem, has_control
 from .models import BIO_MAX_CHARS, SLUG_RE, MeetingFormat, Mentor, Profile, Weekday, Window
-from .parse import MAX_FILE_BYTES, Loc, Parsed, describe_loc, parse_profile
+from .parse import MAX_FILE_BYTES, Loc, ParsedProfile, describe_loc, parse_profile
 from .taxonomy import Taxonomy, load_taxonomy
 
 PROFILE_SUFFIX = ".yml"
@@ -124,7 +124,7 @@ def display_path(path: Path, root: Path) -> str:
 
 def _load_one(
     path: Path, shown: str, context: dict[str, Any]
-) -> tuple[list[Problem], Mentor | None, Parsed | None]:
+) -> tuple[list[Problem], Mentor | None, ParsedProfile | None]:
     problems: list[Problem] = []
     slug = path.stem
     if has_control(path.name):
@@ -210,7 +210,7 @@ def _load_one(
 # --- Turning pydantic's errors into sentences ----------------------------------------------------
 
 
-def _explain(shown: str, parsed: Parsed, err: Any) -> Problem:
+def _explain(shown: str, parsed: ParsedProfile, err: Any) -> Problem:
     loc: Loc = tuple(p for p in err["loc"] if p != "slug")
     kind = err["type"]
     where = describe_loc(loc)
@@ -326,7 +326,7 @@ def _plain(value: Any) -> str:
 
 
 def _extra_checks(
-    shown: str, parsed: Parsed, data: dict[str, Any], mentor: Mentor | None
+    shown: str, parsed: ParsedProfile, data: dict[str, Any], mentor: Mentor | None
 ) -> Iterable[Problem]:
     for name in ("topics", "languages"):
         items = data.get(name)
@@ -358,7 +358,9 @@ def _extra_checks(
         yield from _overlaps(shown, parsed, valid)
 
 
-def _overlaps(shown: str, parsed: Parsed, valid: list[tuple[int, Window]]) -> Iterable[Problem]:
+def _overlaps(
+    shown: str, parsed: ParsedProfile, valid: list[tuple[int, Window]]
+) -> Iterable[Problem]:
     for n, (j, later) in enumerate(valid):
         for i, earlier in valid[:n]:
             if (
