@@ -13,6 +13,7 @@ from mentorship.config import load_config
 from mentorship.ledger import REQUESTS
 
 from tests.fake_google import FakeGoogle
+from tests.fixtures import write_mentors
 from tests.support.answers import answer_row
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,11 +41,12 @@ def answers(n: int, **changes: str) -> list[str]:
 def make_project(
     root: Path, backend: str = "local", key: str = "", questions: dict[str, str] | None = None
 ) -> None:
+    mentors = write_mentors(root / "mentors")
     lines = [
         "[tool.mentorship]",
         f"backend = {json.dumps(backend)}",
         f"spreadsheet_key = {json.dumps(key)}",
-        f"mentors_dir = {json.dumps(str(ROOT / 'mentors'))}",
+        f"mentors_dir = {json.dumps(str(mentors))}",
         "[tool.mentorship.questions]",
         *(f"{k} = {json.dumps(v)}" for k, v in (questions or QUESTIONS).items()),
     ]

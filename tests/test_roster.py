@@ -245,6 +245,7 @@ def test_built_site_holds_no_roster_address(tmp_path: Path) -> None:
     assert ".private@example.net" not in result.stdout + result.stderr
 
 
+@pytest.mark.repo_mentors  # reads every tracked file, the committed profiles included
 def test_the_repository_tracks_no_mentor_address() -> None:
     if not (REPO / ".git").exists():
         pytest.skip("not a git checkout")
