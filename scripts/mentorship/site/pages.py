@@ -1,7 +1,7 @@
 """The mentor section of the site as a list of generated files, independent of mkdocs.
 
-`MentorSite.load` reads the configuration and the profiles once per build; the hook asks it
-which files exist (`files`) and, page by page, for their HTML (`page_html`).
+`MentorSite.load` reads the configuration and the profiles once per build; `generate.py` asks
+it which files exist (`files`) and, page by page, for their HTML (`page_html`).
 """
 
 from __future__ import annotations
