@@ -14,6 +14,7 @@ from mentorship.cli.match_cmd import masked
 from mentorship.profiles import profile_paths
 from mentorship.sheets_local import LocalSpreadsheet
 
+from tests.fixtures import write_mentors
 from tests.roster_support import write_roster
 
 REPO = Path(__file__).resolve().parents[1]
@@ -21,9 +22,9 @@ REPO = Path(__file__).resolve().parents[1]
 
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of the repository's configuration, sample mentors and sample form responses."""
+    """The repository's configuration and sample form responses, with the fixture mentors."""
     shutil.copy(REPO / "pyproject.toml", tmp_path / "pyproject.toml")
-    shutil.copytree(REPO / "mentors", tmp_path / "mentors")
+    write_mentors(tmp_path / "mentors")
     ledger = tmp_path / ".ledger"
     ledger.mkdir()
     shutil.copy(REPO / "examples" / "form_responses.csv", ledger / "Form Responses 1.csv")
