@@ -112,7 +112,7 @@ def _snapshot(paths: list[Path]) -> dict[str, tuple[int, int]]:
     """Modification time and size of every file under `paths`, to notice edits by polling."""
     seen = {}
     for path in paths:
-        files = [path] if path.is_file() else path.rglob("*") if path.is_dir() else []
+        files: list[Path] = list(path.rglob("*")) if path.is_dir() else [path]
         for file in files:
             try:
                 stat = file.stat()
