@@ -69,7 +69,6 @@ def profile(name: str, *, industry: str, accepting: bool = True, photo: str = ""
         "accepting": accepting,
         "bio": f"Hello, I am **{name}**.",
         "confirmed": "2026-01-15",
-        "email": f"{name.split()[0].lower()}@mentor-mail.test",
     }
     if photo:
         data["photo"] = photo

@@ -16,7 +16,7 @@ TZ_ENTRY = "entry.2345678901"
 SLUG = "tz-prefill-mentor"
 # A profile of the test's own (forks delete the samples): the hostile one, made harmless.
 PROFILE = HOSTILE_PROFILE.split("links:")[0].replace("<", "").replace(">", "") + (
-    "bio: Plain.\nconfirmed: 2026-01-15\nemail: tz.prefill@example.org\n"
+    "bio: Plain.\nconfirmed: 2026-01-15\n"
 )
 
 

@@ -46,7 +46,7 @@ from . import (  # noqa: E402,F401
     match_cmd,
     nightly_cmd,
     profiles_cmds,
-    site_cmd,
     roster_cmds,
+    site_cmd,
     sync_cmd,
 )

@@ -27,8 +27,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from ..timezones import Ambiguous, Resolved, Unknown, resolve
 from ..errors import has_control
+from ..timezones import Ambiguous, Resolved, Unknown, resolve
 from .photos import PHOTO_MAX_SIDE, image_size, photo_kind
 
 BIO_MAX_CHARS = 2000
