@@ -1,7 +1,7 @@
 """The mentor section of the site as a list of generated files, independent of mkdocs.
 
-`MentorSite.load` reads the configuration and the profiles once per build; the hook asks it
-which files exist (`files`) and, page by page, for their HTML (`page_html`).
+`MentorSite.load` reads the configuration and the profiles once per build; `generate.py` asks
+it which files exist (`files`) and, page by page, for their HTML (`page_html`).
 """
 
 from __future__ import annotations
@@ -141,14 +141,11 @@ class MentorSite:
         )
 
     def _photo_path(self, mentor: Mentor) -> Path | None:
+        # Validation allows only a bare file name under mentors/photos/ (see Profile.photo).
         if not mentor.photo:
             return None
-        base = self.config.mentors_path
-        name = mentor.photo.removeprefix("photos/")
-        for candidate in (base / "photos" / name, base / mentor.photo):
-            if candidate.is_file():
-                return candidate
-        return None
+        path = self.config.mentors_path / "photos" / mentor.photo
+        return path if path.is_file() else None
 
     def files(self) -> list[GeneratedFile]:
         """Every file the mentor section adds to the site."""
