@@ -36,6 +36,9 @@ class Visit:
     def open(self, url: str) -> None:
         self.page.goto(self.base + url)
         self.page.wait_for_load_state("load")
+        if url.startswith("mentors/") and url.split("?")[0] == "mentors/":
+            # The directory's filters work once its filter index has loaded (when idle).
+            self.page.wait_for_selector("[data-mentor-ready]", state="attached")
 
     def visible_slugs(self) -> list[str]:
         return self.page.eval_on_selector_all(

@@ -13,6 +13,7 @@ from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
@@ -20,6 +21,7 @@ from mkdocs.utils import get_relative_url
 from mentorship.config import load_config
 from mentorship.errors import MentorshipError, ProblemsFound
 from mentorship.site.pages import DIRECTORY_URI, MentorSite
+from mentorship.site.search import add_to_search_index
 
 log = logging.getLogger("mkdocs.hooks.mentorship")
 
@@ -85,6 +87,14 @@ def on_page_context(
     if _site is not None and _site.owns(page.file.src_uri):
         page.edit_url = _site.edit_url(page.file.src_uri)
     return context
+
+
+@event_priority(-100)  # after the search plugin has written its index
+def on_post_build(config: MkDocsConfig) -> None:
+    """Add the mentors' short entries to the site search (their pages are left out of it)."""
+    if _site is not None:
+        index = Path(config.site_dir) / "search" / "search_index.json"
+        add_to_search_index(index, _site.search_entries())
 
 
 def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:
