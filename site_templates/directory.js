@@ -150,14 +150,10 @@
     li.querySelector("img").src = siteRoot + row[IMAGE];
     var link = li.querySelector(".mentor-card__name a");
     link.href = siteRoot + row[URL];
-    link.querySelector(".mentor-card__person").textContent = row[NAME];
-    var pronouns = li.querySelector(".mentor-pronouns");
-    if (row[PRONOUNS]) {
-      pronouns.textContent = "(" + row[PRONOUNS] + ")";
-    } else {
-      pronouns.parentNode.removeChild(pronouns.previousSibling);
-      pronouns.parentNode.removeChild(pronouns);
-    }
+    link.firstChild.nodeValue = row[NAME];
+    var pronouns = link.querySelector(".mentor-pronouns");
+    if (row[PRONOUNS]) pronouns.textContent = " (" + row[PRONOUNS] + ")";
+    else link.removeChild(pronouns);
     li.querySelector(".mentor-card__role").textContent = row[TITLE] + ", " + row[EMPLOYER];
     li.querySelector(".mentor-card__industry").textContent =
       byKey.industry.values[row[COLUMN.industry]] + " · " + row[LOCATION];

@@ -51,7 +51,7 @@ class Visit:
 
     def count_beside(self, group: str, value: str) -> int:
         text = self.page.locator(
-            f'fieldset[data-group="{group}"] input[value="{value}"] + label [data-count]'
+            f'fieldset[data-group="{group}"] input[value="{value}"] ~ [data-count]'
         ).inner_text()
         return int(text.strip("()"))
 
