@@ -137,7 +137,6 @@ def synthetic_profiles(n: int, taxonomy: dict, seed: int = 7) -> list[tuple[str,
             "accepting": rng.random() > 0.2,
             "links": [{"label": "Website", "url": f"https://example.org/{slug}"}],
             "confirmed": dt.date(2026, 1 + i % 9, 1 + i % 28),
-            "email": f"{slug}@example.org",
         }
         data["bio"] = BIO.format(
             program=data["program"],

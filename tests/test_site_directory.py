@@ -284,7 +284,8 @@ def test_site_search_finds_a_mentor_by_name_employer_or_topic(
     mentor = big_site.mentors[2024]
     query = {
         "name": mentor["name"],
-        "employer": mentor["employer"],
+        # Every generated employer starts with "Example", a word the guides use too.
+        "employer": mentor["employer"].removeprefix("Example "),
         "topic": f"{mentor['name']} {mentor['topics'][-1]}",
     }[field]
     context = browser.new_context()

@@ -194,9 +194,10 @@ def test_mentor_search_entries_are_short_escaped_and_never_duplicated(tmp_path: 
         "title": "Ana Lima",
         "text": "Analyst, Smith &amp; &lt;i&gt;Co&lt;/i&gt;. Finance. Networking",
     }
-    index = tmp_path / "search_index.json"
-    assert not add_to_search_index(index, [entry])
+    assert not add_to_search_index(tmp_path, [entry])
+    index = tmp_path / "search" / "search_index.json"
+    index.parent.mkdir()
     index.write_text(json.dumps({"config": {}, "docs": [{"location": "", "title": "Home"}]}))
-    assert add_to_search_index(index, [entry]) and add_to_search_index(index, [entry])
+    assert add_to_search_index(tmp_path, [entry]) and add_to_search_index(tmp_path, [entry])
     docs = json.loads(index.read_text())["docs"]
     assert [d["location"] for d in docs] == ["", "mentors/ana-lima/"]

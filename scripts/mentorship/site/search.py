@@ -3,8 +3,9 @@
 Mentor pages are left out of the engine's own indexing (page meta `search: exclude`), which
 would hold every bio, availability table and link in full. Instead each mentor gets one entry
 carrying what a student searches by: the name (the title), and the job title, employer,
-industry and topics (the text). `add_to_search_index` appends them to the index an mkdocs
-build wrote (Material's `search/search_index.json`, lunr's `{"config", "docs"}` shape).
+industry and topics (the text). `add_to_search_index` appends them to the index the engine
+wrote: the mkdocs hook calls it after Material's search plugin, `engines.build_zensical`
+after Zensical, with the entries `stage` saved.
 """
 
 from __future__ import annotations
@@ -33,18 +34,29 @@ def search_entries(mentors: Sequence[Mentor], page_url: Mapping[str, str]) -> li
     return [search_entry(m, page_url[m.slug]) for m in mentors]
 
 
-def add_to_search_index(index_path: Path, entries: Sequence[dict[str, str]]) -> bool:
-    """Append `entries` to the search index at `index_path`; False when there is no index.
+# Where each engine writes its search index, and the list of entries in it.
+INDEX_FILES = (("search/search_index.json", "docs"), ("search.json", "items"))
 
-    Entries already there for the same locations are replaced, so running it twice (as
-    `mkdocs serve` rebuilds do) never lists a mentor twice.
+
+def add_to_search_index(site_dir: Path, entries: Sequence[dict[str, str]]) -> bool:
+    """Append `entries` to the search index built into `site_dir`; False when there is none.
+
+    MkDocs with Material writes `search/search_index.json` (`docs`), Zensical `search.json`
+    (`items`, each also with a level, a breadcrumb path and tags). Entries already there for
+    the same locations are replaced, so running it twice never lists a mentor twice.
     """
-    if not index_path.is_file():
+    for name, key in INDEX_FILES:
+        index_path = site_dir / name
+        if index_path.is_file():
+            break
+    else:
         return False
     document: dict[str, Any] = json.loads(index_path.read_text(encoding="utf-8"))
+    if key == "items":
+        entries = [{**e, "level": 1, "path": ["Find a mentor"], "tags": []} for e in entries]
     ours = {e["location"] for e in entries}
-    docs = [d for d in document.get("docs", []) if d.get("location") not in ours]
-    document["docs"] = docs + list(entries)
+    kept = [d for d in document.get(key, []) if d.get("location") not in ours]
+    document[key] = kept + list(entries)
     index_path.write_text(
         json.dumps(document, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
     )
