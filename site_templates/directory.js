@@ -27,6 +27,7 @@
   var moreWrap = root.querySelector("[data-mentor-more-wrap]");
   var moreButton = root.querySelector("[data-mentor-more]");
   var pager = root.querySelector("[data-mentor-pager]");
+  var paged = !pager.hidden;  // the directory has more than one page
   var cardTemplate = root.querySelector("[data-mentor-card-template]").content.firstElementChild;
   var badges = root.querySelector("[data-mentor-badges]").content.querySelectorAll(".mentor-badge");
   var siteRoot = root.getAttribute("data-root") || "";
@@ -232,7 +233,7 @@
     // Unfiltered, the list is the page's own first cards, and the page links lead on (as
     // without JavaScript); filtered, the matches are drawn here, a page at a time.
     if (filtered || !initial) draw(true);
-    pager.hidden = filtered;
+    pager.hidden = filtered || !paged;
     moreWrap.hidden = !filtered;
     if (filtered) showMoreButton();
     setText(status, visible === total
@@ -285,7 +286,7 @@
       .catch(function () {
         // Without the index the filters cannot work: fall back to the static pages.
         panel.hidden = true;
-        pager.hidden = false;
+        pager.hidden = !paged;
         list.removeAttribute("aria-busy");
         setText(status, "The filters could not load; browse the pages below.");
       });

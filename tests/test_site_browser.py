@@ -140,6 +140,9 @@ def test_search_is_free_text_and_clear_restores_everyone(
     visit.page.get_by_role("button", name="Clear all filters").click()
     visit.page.wait_for_function("() => !location.search")
     assert len(visit.visible_slugs()) == len(mentors)
+    # One page of mentors: no page links, and nothing more to show.
+    assert not visit.page.locator("[data-mentor-pager]").is_visible()
+    assert not visit.page.locator("[data-mentor-more]").is_visible()
 
 
 def test_filters_work_from_the_keyboard(visit: Visit, built_site: BuiltSite) -> None:
