@@ -15,6 +15,7 @@ Targets (issue 13): Performance >= 95 and Accessibility 100 at 3,000 mentors, >=
 10,000; TBT < 200 ms; LCP < 2 s; every filter change < 50 ms at 10,000 mentors.
 
     .venv/bin/python benchmarks/directory_mobile.py [--sizes 300 1000 3000 10000] [--runs 1]
+        [--reference]
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ CHROME_FLAGS = (
     "--disable-component-update --disable-sync --no-first-run"
 )
 INDEX = "assets/mentorship/directory-index.json"
+REFERENCE = "guides/faq/"  # a plain Material page, to tell the host's speed from the page's
 
 
 class GzipHandler(http.server.SimpleHTTPRequestHandler):
@@ -228,9 +230,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[300, 1000, 3000, 10000])
     parser.add_argument("--runs", type=int, default=1, help="Lighthouse runs; the median counts")
+    parser.add_argument(
+        "--reference",
+        action="store_true",
+        help=f"also audit a guide page ({REFERENCE}) in turn with the directory, for comparison",
+    )
     args = parser.parse_args()
     taxonomy = yaml.safe_load((ROOT / "mentors" / "taxonomy.yml").read_text(encoding="utf-8"))
     rows = []
+    references: list[tuple[int, dict[str, float]]] = []
     with tempfile.TemporaryDirectory(prefix="directory-bench-") as tmp:
         for n in args.sizes:
             project = Path(tmp) / f"site-{n}"
@@ -238,10 +246,17 @@ def main() -> None:
             seconds = build(project)
             site = project / "_site"
             with serve(site) as url:
-                runs = [lighthouse(url + "mentors/") for _ in range(args.runs)]
+                runs, guide_runs = [], []
+                for _ in range(args.runs):
+                    runs.append(lighthouse(url + "mentors/"))
+                    if args.reference:
+                        guide_runs.append(lighthouse(url + REFERENCE))
                 median = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
                 timings = filter_timings(url)
             rows.append((n, seconds, median, timings, sizes(site, n)))
+            if guide_runs:
+                guide = {k: statistics.median(r[k] for r in guide_runs) for k in guide_runs[0]}
+                references.append((n, guide))
             print(
                 f"N={n}: built in {seconds:.1f}s, performance {median['performance']:.0f}, "
                 f"slowest filter change {max(timings):.1f} ms",
@@ -258,6 +273,12 @@ def main() -> None:
     for n, _, m, _, _ in rows:
         print(
             f"| {n:,} | {m['performance']:.0f} | {m['accessibility']:.0f} "
+            f"| {m['fcp'] / 1000:.2f} s | {m['lcp'] / 1000:.2f} s | {m['tbt']:.0f} ms "
+            f"| {m['cls']:.3f} | {m['dom']:,.0f} | {m['bytes'] / 1024:,.0f} KiB | {m['host']:.0f} |"
+        )
+    for n, m in references:
+        print(
+            f"| {REFERENCE} ({n:,}) | {m['performance']:.0f} | {m['accessibility']:.0f} "
             f"| {m['fcp'] / 1000:.2f} s | {m['lcp'] / 1000:.2f} s | {m['tbt']:.0f} ms "
             f"| {m['cls']:.3f} | {m['dom']:,.0f} | {m['bytes'] / 1024:,.0f} KiB | {m['host']:.0f} |"
         )
