@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from .. import lifecycle
 from ..config import Config
 from ..errors import ConfigError
 from ..ledger import (
@@ -168,9 +169,7 @@ def run_invites(
     to_cancel = [
         r
         for r in matches
-        if r["status"].strip().lower() == MatchStatus.CANCELLED
-        and r["event_id"].strip()
-        and not _DONE_CANCELLING.search(r["note"])
+        if _ends_event(r, now) and r["event_id"].strip() and not _DONE_CANCELLING.search(r["note"])
     ]
     for records in _chunks(to_cancel, BATCH_SIZE):
         if dry_run:
@@ -203,6 +202,15 @@ def run_invites(
     return report
 
 
+def _ends_event(record: Record, now: dt.datetime) -> bool:
+    # Cancelled, or closed before the first session: the session must not happen.
+    state = lifecycle.match_state(record["status"])
+    if state == MatchStatus.CANCELLED:
+        return True
+    start = _parse_start(record["event_start"])
+    return state == MatchStatus.CLOSED and start is not None and start > now
+
+
 def _chunks(items: Sequence[_T], size: int) -> Iterable[Sequence[_T]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
@@ -224,7 +232,7 @@ def _plan(
     # Sessions already booked keep their people busy: from the ledger, and (below) freeBusy.
     busy: dict[str, list[Interval]] = {}
     for record in matches:
-        if record["status"].strip().lower() != MatchStatus.INVITED:
+        if lifecycle.match_state(record["status"]) != MatchStatus.INVITED:
             continue
         start = _parse_start(record["event_start"])
         mentor = by_slug.get(record["mentor"].strip())
@@ -237,7 +245,10 @@ def _plan(
 
     todo: list[tuple[Record, Mentor, Record, Availability, Availability]] = []
     for record in matches:
-        if record["status"].strip().lower() not in (MatchStatus.APPROVED, MatchStatus.NO_TIME):
+        if lifecycle.match_state(record["status"]) not in (
+            MatchStatus.APPROVED,
+            MatchStatus.NO_TIME,
+        ):
             continue
         match_id = record["match_id"].strip()
         problem = _check(record, requests, by_slug)
@@ -267,7 +278,10 @@ def _plan(
         if slot is None:
             reason = NO_TIME_NOTE.format(days=rules.horizon_days)
             report.no_time.append((match_id, reason))
-            if record["status"].strip().lower() != MatchStatus.NO_TIME or record["note"] != reason:
+            if (
+                lifecycle.match_state(record["status"]) != MatchStatus.NO_TIME
+                or record["note"] != reason
+            ):
                 note = reason if _ours(record["note"]) else record["note"]
                 change(record, status=MatchStatus.NO_TIME, note=note)
             continue
