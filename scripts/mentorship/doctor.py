@@ -265,6 +265,14 @@ def _local_checks(config: Config, now: dt.datetime) -> Iterator[Finding]:
     yield check_lock(sheet, now)
 
 
+CREDENTIALS_FIX = (
+    "locally: export GOOGLE_APPLICATION_CREDENTIALS=/path/to/key.json (or run "
+    "`gcloud auth application-default login`); on GitHub Actions: set the variables "
+    "GCP_WORKLOAD_IDENTITY_PROVIDER and GCP_SERVICE_ACCOUNT, or the secret "
+    "GOOGLE_CREDENTIALS"
+)
+
+
 def _google_checks(
     config: Config,
     env: Mapping[str, str],
@@ -278,17 +286,19 @@ def _google_checks(
             False,
             "credentials",
             str(exc),
-            "locally: export GOOGLE_APPLICATION_CREDENTIALS=/path/to/key.json (or run "
-            "`gcloud auth application-default login`); on GitHub Actions: set the variables "
-            "GCP_WORKLOAD_IDENTITY_PROVIDER and GCP_SERVICE_ACCOUNT, or the secret "
-            "GOOGLE_CREDENTIALS",
+            CREDENTIALS_FIX,
         )
         return
     yield Finding(True, "credentials", identity.description)
     share_with = identity.service_account or "the account above"
+    from .google_api import CREDENTIAL_ERRORS, credential_failure
+
     try:
         sheet = backends.open_spreadsheet(config)
         values = sheet.read([config.responses_worksheet])[config.responses_worksheet]
+    except CREDENTIAL_ERRORS as exc:
+        yield Finding(False, "credentials", str(credential_failure(exc)), CREDENTIALS_FIX)
+        return
     except MentorshipError as exc:
         yield Finding(
             False,
@@ -304,6 +314,9 @@ def _google_checks(
     if calendar_probe is not None:
         try:
             detail = calendar_probe(config)
+        except CREDENTIAL_ERRORS as exc:
+            yield Finding(False, "credentials", str(credential_failure(exc)), CREDENTIALS_FIX)
+            return
         except MentorshipError as exc:
             yield Finding(
                 False,
