@@ -364,7 +364,8 @@ def test_duplicate_emails_are_reported_on_every_file(mentors: Path) -> None:
 def test_duplicate_emails_ignore_case(mentors: Path) -> None:
     (mentors / "first-mentor.yml").write_text(VALID, encoding="utf-8")
     (mentors / "second-mentor.yml").write_text(
-        VALID.replace("test.mentor@", "Test.Mentor@"), encoding="utf-8"
+        VALID.replace("test.mentor@", "Test.Mentor@").replace("Test Mentor", "Second Mentor"),
+        encoding="utf-8",
     )
     assert len(load_profiles(mentors, today=TODAY).problems) == 2
 
@@ -391,10 +392,14 @@ def test_duplicate_slugs_differing_only_in_case(mentors: Path, tmp_path: Path) -
 def test_all_problems_of_all_files_at_once(mentors: Path) -> None:
     (mentors / "a-mentor.yml").write_text(edit(VALID, 8, "industry: Fintech"), encoding="utf-8")
     (mentors / "b-mentor.yml").write_text(
-        edit(edit(VALID, 13, "timezone: Mars/Olympus"), 31, "email: b@example.org"),
+        edit(edit(VALID, 13, "timezone: Mars/Olympus"), 31, "email: b@example.org").replace(
+            "Test Mentor", "B Mentor"
+        ),
         encoding="utf-8",
     )
-    (mentors / "c-mentor.yml").write_text(VALID.replace("test.mentor@", "c@"), encoding="utf-8")
+    (mentors / "c-mentor.yml").write_text(
+        VALID.replace("test.mentor@", "c@").replace("Test Mentor", "C Mentor"), encoding="utf-8"
+    )
     result = load_profiles(mentors, today=TODAY)
     assert [(p.path, p.line) for p in result.problems] == [
         ("mentors/a-mentor.yml", 8),

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from ..errors import Problem
 from .models import BIO_MAX_CHARS, SLUG_RE, MeetingFormat, Mentor, Profile, Weekday, Window
+from .names import hidden_characters, name_key, strings
 from .parse import MAX_FILE_BYTES, Loc, Parsed, describe_loc, parse_profile
 from .taxonomy import Taxonomy, load_taxonomy
 
@@ -306,6 +307,18 @@ def _plain(value: Any) -> str:
 def _extra_checks(
     shown: str, parsed: Parsed, data: dict[str, Any], mentor: Mentor | None
 ) -> Iterable[Problem]:
+    for loc, text in strings(data):
+        codes = hidden_characters(text)
+        if codes:
+            line, col = parsed.mark(loc)
+            yield Problem(
+                shown,
+                line,
+                col,
+                f"{describe_loc(loc) if loc else 'profile'}: contains invisible control or "
+                f"format character(s) {', '.join(codes)} (bidi overrides, zero-width spaces); "
+                "retype the text without them",
+            )
     for name in ("topics", "languages"):
         items = data.get(name)
         if isinstance(items, list):
@@ -372,6 +385,23 @@ def _duplicates(
                 0,
                 f"the file name clashes with {others} (slugs must differ in more than letter case); "
                 "rename one of them",
+            )
+    by_name: dict[str, list[tuple[str, Parsed]]] = {}
+    for shown, parsed in sorted(parsed_files, key=lambda sp: sp[0]):
+        name = (parsed.data or {}).get("name")
+        if isinstance(name, str) and name_key(name):
+            by_name.setdefault(name_key(name), []).append((shown, parsed))
+    for owners in by_name.values():
+        for shown, parsed in owners if len(owners) > 1 else ():
+            others = ", ".join(o for o, _ in owners if o != shown)
+            line, col = parsed.mark(("name",))
+            yield Problem(
+                shown,
+                line,
+                col,
+                f"name: {others} has the same name (compared ignoring letter case, spacing and "
+                "invisible characters); students could not tell you apart, so add a middle "
+                "initial or another distinguishing part",
             )
     by_email: dict[str, list[tuple[str, Parsed]]] = {}
     for shown, parsed in sorted(parsed_files, key=lambda sp: sp[0]):
