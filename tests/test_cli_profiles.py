@@ -81,7 +81,9 @@ class TestValidate:
             "mentors/diego-copy.yml:35:8: email: the same address is also used by "
             "mentors/diego-muestra.yml"
         ) in out
-        assert "mentors/diego-copy.yml:4:7: name: mentors/diego-muestra.yml has the same name" in out
+        assert (
+            "mentors/diego-copy.yml:4:7: name: mentors/diego-muestra.yml has the same name" in out
+        )
         assert "mentors/diego-muestra.yml:" not in out
 
     def test_missing_path_is_a_usage_error(self, project: Path) -> None:

@@ -25,7 +25,7 @@ NOW = "2026-11-28T03:17:00Z"
 
 
 class _Refuse(BaseHTTPRequestHandler):
-    def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+    def do_POST(self) -> None:
         self.rfile.read(int(self.headers.get("Content-Length", 0)))
         body = json.dumps(
             {"error": "invalid_grant", "error_description": "Invalid JWT Signature."}
