@@ -53,6 +53,8 @@ MATCH_COLUMNS: tuple[str, ...] = (
     "event_id",
     "event_start",
     "invited_at",
+    # How many times an invitee declined this match's session (the lifecycle moves it once).
+    "declines",
     "updated_at",
 )
 

@@ -15,6 +15,7 @@ is already cancelled counts as done, without a second cancellation email.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import re
@@ -41,6 +42,7 @@ from ..profiles.models import Mentor
 from ..scheduling import Availability, Interval, Rules, find_slot, zone
 from ..weekly import WeeklyWindow, parse_windows
 from . import BATCH_SIZE, Calendar, Outcome
+from .declines import attempt, check_declines, event_id_of, replaced_events
 from .invite import Invite, Participant, build_invite
 
 log = logging.getLogger(__name__)
@@ -70,6 +72,10 @@ class InviteReport:
     no_time: list[tuple[str, str]] = field(default_factory=list)
     cancelled: list[str] = field(default_factory=list)
     errors: list[tuple[str, str]] = field(default_factory=list)
+    moved: list[str] = field(default_factory=list)
+    """Matches whose session was declined once: re-invited at another time."""
+    declined: list[str] = field(default_factory=list)
+    """Matches whose moved session was declined too: staff decide."""
     ledger_writes: int = 0
 
     @property
@@ -165,6 +171,19 @@ def run_invites(
             spreadsheet.write(batch)
             report.ledger_writes += 1
 
+    # 0. Declined sessions: move the first, list the second (Google Calendar shows declines).
+    report.moved, report.declined = check_declines(
+        list(matches), calendar, {m.slug: m.email for m in by_slug.values()}, now, change
+    )
+    replaced = [] if dry_run else replaced_events(list(matches))
+    for records in _chunks(replaced, BATCH_SIZE):
+        for record, result in zip(
+            records, calendar.cancel([r["event_id"].strip() for r in records]), strict=True
+        ):
+            if result.kind == "error":
+                report.errors.append((record["match_id"].strip(), result.message))
+    flush()
+
     # 1. Cancellations staff asked for, once each.
     to_cancel = [
         r
@@ -245,6 +264,14 @@ def _plan(
 
     todo: list[tuple[Record, Mentor, Record, Availability, Availability]] = []
     for record in matches:
+        start = _parse_start(record["event_start"])
+        if attempt(record) and start is not None:
+            # A declined hour is not offered again to either person.
+            mentor = by_slug.get(record["mentor"].strip())
+            request = requests.get(record["request_id"].strip())
+            for key in (mentor.email if mentor else "", request["email"] if request else ""):
+                if key:
+                    busy.setdefault(key.strip().lower(), []).append((start, start + session))
         if lifecycle.match_state(record["status"]) not in (
             MatchStatus.APPROVED,
             MatchStatus.NO_TIME,
@@ -297,6 +324,8 @@ def _plan(
             calendar=config.calendar,
             topics=split_list(request["topics"]),
         )
+        if attempt(record):
+            invite = dataclasses.replace(invite, event_id=event_id_of(match_id, attempt(record)))
         plans.append(_Plan(record, invite))
     return plans
 
