@@ -64,6 +64,11 @@ class NightlyReport:
             items += [f"Requests row {i.request_row}: {i.reason}" for i in self.sync.invalid]
         if self.invites:
             items += [f"Match {mid}: {message}" for mid, message in self.invites.errors]
+            items += [
+                f"Match {mid}: the moved session was declined too; set approved to try once "
+                "more, or cancelled"
+                for mid in self.invites.declined
+            ]
         if self.match:
             items += [
                 f"{u.tab} row {u.row}: status {u.value!r} is not a known state; "
@@ -102,6 +107,7 @@ class NightlyReport:
             "awaiting approval": len(self.match.proposals) if self.match else 0,
             "withdrawn": len(settled.withdrawn) if settled else 0,
             "cancelled": len(self.invites.cancelled) if self.invites else 0,
+            "moved after a decline": len(self.invites.moved) if self.invites else 0,
         }
 
     def public_markdown(self) -> str:
@@ -172,6 +178,13 @@ class NightlyReport:
             lines += [
                 f"- Request {r}: back to waiting after its match ended before the first session"
                 for r in self.match.settled.rewaiting
+            ]
+            lines.append("")
+        if self.invites and self.invites.moved:
+            lines += ["## Moved after a decline", ""]
+            lines += [
+                f"- Match {mid}: declined once; the old event was cancelled and a new invite sent"
+                for mid in self.invites.moved
             ]
             lines.append("")
         if self.invites and self.invites.no_time:
