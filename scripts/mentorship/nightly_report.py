@@ -61,7 +61,14 @@ class NightlyReport:
         """Rows and invites staff must fix (private: names rows and matches)."""
         items = []
         if self.sync:
-            items += [f"Requests row {i.request_row}: {i.reason}" for i in self.sync.invalid]
+            # In full the night a row becomes invalid; after that, one line with the count.
+            items += [f"Requests row {i.request_row}: {i.reason}" for i in self.sync.new_invalid]
+            older = len(self.sync.invalid) - len(self.sync.new_invalid)
+            if older:
+                items.append(
+                    f"{older} older invalid request(s) still wait for a fix (status invalid "
+                    "in the Requests tab)"
+                )
         if self.invites:
             items += [f"Match {mid}: {message}" for mid, message in self.invites.errors]
             items += [
@@ -97,6 +104,7 @@ class NightlyReport:
         return {
             "new requests": self.sync.new if self.sync else 0,
             "need attention": len(self.attention),
+            "duplicates": len(self.sync.duplicates) if self.sync else 0,
             "matches proposed"
             if self.match and self.match.approval == "manual"
             else "matches made": made,
@@ -140,8 +148,7 @@ class NightlyReport:
                     f"mentor `{p.mentor}`): waiting {p.days} day(s)"
                 )
         if self.sync:
-            for d in getattr(self.sync, "duplicates", []):
-                items.append(f"Duplicate: {d}")
+            items += [f"Duplicate {d}" for d in self.sync.duplicates]
         items += self.attention
         if self.match:
             wanted = {i.industry.casefold() for i in self.match.demand.industries if i.waiting > 0}
