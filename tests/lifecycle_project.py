@@ -228,7 +228,9 @@ def make(root: Path, backend: str, students: int, fake: FakeGoogle | None = None
     ]
     if backend == "local":
         (root / ".ledger").mkdir()
-        with open(root / ".ledger" / f"{RESPONSES_TAB}.csv", "w", encoding="utf-8", newline="") as h:
+        with open(
+            root / ".ledger" / f"{RESPONSES_TAB}.csv", "w", encoding="utf-8", newline=""
+        ) as h:
             csv.writer(h, lineterminator="\n").writerows(responses)
     else:
         assert fake is not None

@@ -157,7 +157,9 @@ def test_a_declined_session_moves_once_then_goes_to_staff(tmp_path: Path, monkey
         moved = only(project.matches())
         assert moved["status"] == "invited" and moved["declines"] == "1"
         assert moved["event_id"] != first["event_id"]
-        assert moved["event_start"] != first["event_start"], "the declined hour is not offered again"
+        assert moved["event_start"] != first["event_start"], (
+            "the declined hour is not offered again"
+        )
         assert "moved after the student declined" in moved["note"]
         assert project.invites() == {
             first["event_id"]: {"invite": 1, "cancel": 1},

@@ -91,7 +91,9 @@ def test_dry_run_writes_nothing_and_previews_what_the_real_run_does(tmp_path: Pa
     preview = tmp_path.parent / "preview.md"
     again = run(tmp_path, "nightly", "--dry-run", "--report", str(preview), "--now", NOW)
     assert again.returncode == 0, again.stderr
-    assert preview.read_text(encoding="utf-8").startswith("# Nightly run 2026-11-28 03:17 UTC (dry run)")
+    assert preview.read_text(encoding="utf-8").startswith(
+        "# Nightly run 2026-11-28 03:17 UTC (dry run)"
+    )
     assert sorted(p.name for p in tmp_path.rglob("*")) == before
 
 

@@ -22,7 +22,14 @@ from .answers import (
     timestamp_order,
     valid_email,
 )
-from .layout import OPTIONAL_FIELDS, REQUIRED_FIELDS, Layout, column_letter, resolve_layout
+from .layout import (
+    OPTIONAL_FIELDS,
+    REQUIRED_FIELDS,
+    Layout,
+    column_letter,
+    resolve_layout,
+    title_key,
+)
 from .reconcile import MANAGED, InvalidRow, SyncReport, reconcile
 from .responses import (
     ANSWER_COLUMNS,
@@ -55,6 +62,7 @@ __all__ = [
     "parse_responses",
     "parse_timestamp",
     "parse_timezone",
+    "title_key",
     "reconcile",
     "resolve_layout",
     "run_sync",
