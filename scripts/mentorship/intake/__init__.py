@@ -62,11 +62,11 @@ __all__ = [
     "parse_responses",
     "parse_timestamp",
     "parse_timezone",
-    "title_key",
     "reconcile",
     "resolve_layout",
     "run_sync",
     "term_lookup",
     "timestamp_order",
+    "title_key",
     "valid_email",
 ]
