@@ -28,7 +28,9 @@ def setup(tmp_path: Path, fake_google: FakeGoogle, monkeypatch):
         tmp_path, backend="google", mentors=4, responses=5, spreadsheet_key=SHEET_ID
     )
     fake_google.create_spreadsheet(
-        "Intake", {RESPONSES_TAB: project.responses}, spreadsheet_id=SHEET_ID
+        "Intake",
+        {RESPONSES_TAB: project.responses, "Mentors": project.roster},
+        spreadsheet_id=SHEET_ID,
     )
     fake_google.add_calendar(CALENDAR_ID)
     monkeypatch.setenv("MENTORSHIP_GOOGLE_API_ROOT", fake_google.base_url)
@@ -54,6 +56,7 @@ def test_a_ready_google_setup_is_all_green(setup):
         "credentials",
         "spreadsheet",
         "form questions",
+        "mentor roster",
         "calendar",
         "invite sender",
         "form url",

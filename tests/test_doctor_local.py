@@ -48,6 +48,30 @@ def test_missing_responses_file_says_where_to_put_it(project: Path):
     assert exit_code(findings) == 2
 
 
+def test_a_missing_roster_is_red_and_says_how_to_create_it(project: Path):
+    (project / ".ledger" / "Mentors.csv").unlink()
+    findings = diagnose(project, env={}, now=NOW)
+    finding = by_check(findings)["mentor roster"]
+    assert not finding.ok
+    assert finding.detail == "there is no Mentors tab: mentors cannot be invited without it"
+    assert "`mentorship roster import`" in finding.fix and "slug, email, calendar" in finding.fix
+    assert exit_code(findings) == 2
+
+
+def test_roster_rows_missing_or_broken_are_counted_without_an_address(project: Path):
+    path = project / ".ledger" / "Mentors.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join(lines[:-1]) + "\n", encoding="utf-8")  # the last mentor unlisted
+    finding = by_check(diagnose(project, env={}, now=NOW))["mentor roster"]
+    assert finding.ok
+    assert finding.detail.startswith("5 mentor(s) listed in Mentors; 1 profile(s) have no row")
+    path.write_text("\n".join([*lines[:-1], "mentor-005,not-an-address"]) + "\n", encoding="utf-8")
+    finding = by_check(diagnose(project, env={}, now=NOW))["mentor roster"]
+    assert not finding.ok
+    assert "Mentors row 7: the email cell does not hold a valid address" in finding.detail
+    assert "not-an-address" not in finding.detail
+
+
 def test_a_renamed_question_is_shown_with_the_closest_column(project: Path):
     path = project / ".ledger" / f"{RESPONSES_TAB}.csv"
     text = path.read_text(encoding="utf-8")
@@ -106,3 +130,28 @@ def test_form_settings_must_be_a_google_form_and_an_entry_id(project: Path):
     assert not checks["form url"].ok and "not a Google Form address" in checks["form url"].detail
     assert not checks["form prefill id"].ok
     assert "entry.<digits>" in checks["form prefill id"].detail
+
+
+@pytest.mark.parametrize(
+    ("entry", "words"),
+    [
+        ("", "timezone_entry is empty"),
+        ("2345678901", "is not of the form entry.<digits>"),
+        ("entry.1234567890", "the same as mentor_entry"),
+    ],
+)
+def test_the_timezone_prefill_id_must_be_set_and_not_the_mentor_ones(
+    project: Path, entry: str, words: str
+):
+    path = project / "pyproject.toml"
+    path.write_text(path.read_text().replace('"entry.2345678901"', f'"{entry}"'))
+    findings = diagnose(project, env={}, now=NOW)
+    finding = by_check(findings)["form time-zone prefill id"]
+    assert not finding.ok and words in finding.detail
+    assert "timezone_entry" in finding.fix
+    assert exit_code(findings) == 2
+
+
+def test_a_distinct_timezone_prefill_id_is_green(project: Path):
+    finding = by_check(diagnose(project, env={}, now=NOW))["form time-zone prefill id"]
+    assert finding.ok and finding.detail == "entry.2345678901"

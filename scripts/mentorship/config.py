@@ -14,6 +14,8 @@ from typing import Any, TypeVar
 
 from .errors import ConfigError
 
+# The static site generators that can build the site (see `mentorship.site.engines`).
+SITE_ENGINES = ("mkdocs", "zensical")
 QUESTION_FIELDS = (
     "timestamp",
     "name",
@@ -34,10 +36,13 @@ QUESTION_FIELDS = (
 
 @dataclass(frozen=True)
 class FormConfig:
-    """The Google Form students use; `mentor_entry` is the prefill id of the mentor question."""
+    """The Google Form students use; `mentor_entry` is the prefill id of the mentor question,
+    `timezone_entry` that of the time-zone question (the mentor page fills in the visitor's
+    zone, so students who come through the directory never type one)."""
 
     url: str = ""
     mentor_entry: str = ""
+    timezone_entry: str = ""
 
 
 @dataclass(frozen=True)
@@ -78,6 +83,16 @@ class CalendarConfig:
 
 
 @dataclass(frozen=True)
+class RosterConfig:
+    """The private roster of mentors' contact details (see `mentorship.roster`)."""
+
+    worksheet: str = "Mentors"
+    # The responses tab of the private "Mentor contact" form, and the form's address.
+    contact_worksheet: str = "Mentor contact"
+    contact_form_url: str = ""
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole `[tool.mentorship]` table, resolved against the project root."""
 
@@ -95,11 +110,14 @@ class Config:
     student_email_domains: tuple[str, ...] = ()
     # The PII-free open-places status the nightly writes and the site build reads.
     open_places_file: str = "status/open-places.json"
+    # What builds the public site: "mkdocs" (MkDocs + Material) or "zensical" (their successor).
+    site_engine: str = "mkdocs"
     form: FormConfig = field(default_factory=FormConfig)
     questions: dict[str, str] = field(default_factory=dict)
     matching: MatchingConfig = field(default_factory=MatchingConfig)
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
     calendar: CalendarConfig = field(default_factory=CalendarConfig)
+    roster: RosterConfig = field(default_factory=RosterConfig)
 
     @property
     def local_path(self) -> Path:
@@ -157,6 +175,7 @@ def parse_config(table: dict[str, Any], root: Path) -> Config:
     matching = _build(MatchingConfig, table.pop("matching", {}), f"{where}.matching")
     schedule = _build(ScheduleConfig, table.pop("schedule", {}), f"{where}.schedule")
     calendar = _build(CalendarConfig, table.pop("calendar", {}), f"{where}.calendar")
+    roster = _build(RosterConfig, table.pop("roster", {}), f"{where}.roster")
     questions = table.pop("questions", {})
     if not isinstance(questions, dict) or not all(isinstance(v, str) for v in questions.values()):
         raise ConfigError(f"{where}.questions must map field names to question titles (strings).")
@@ -185,6 +204,10 @@ def parse_config(table: dict[str, Any], root: Path) -> Config:
         raise ConfigError(f'{where}.backend must be "local" or "google", not {base.backend!r}.')
     if base.approval not in ("auto", "manual"):
         raise ConfigError(f'{where}.approval must be "auto" or "manual", not {base.approval!r}.')
+    if base.site_engine not in SITE_ENGINES:
+        raise ConfigError(
+            f'{where}.site_engine must be "mkdocs" or "zensical", not {base.site_engine!r}.'
+        )
     return dataclasses.replace(
         base,
         student_email_domains=cleaned,
@@ -193,6 +216,7 @@ def parse_config(table: dict[str, Any], root: Path) -> Config:
         matching=matching,
         schedule=schedule,
         calendar=calendar,
+        roster=roster,
     )
 
 

@@ -10,6 +10,8 @@ guide. Checks, in order (a failed one stops only the checks that depend on it):
   the closest existing title), the calendar is reachable, and a delegate is set when a service
   account sends invites (Google refuses attendees otherwise);
 - local backend: the ledger folder is usable and the responses CSV has every question;
+- the private roster (`Mentors` tab, or `Mentors.csv` in the ledger folder) exists and its
+  rows are usable; how many mentors it cannot reach yet;
 - the form's address looks like a Google Form and its prefill id is `entry.<digits>`;
 - whether a nightly run holds the ledger lock right now.
 
@@ -170,6 +172,40 @@ def check_form(config: Config) -> Iterator[Finding]:
             'copy the "entry.1234567890" part of the pre-filled link (the one followed by '
             "your test mentor's slug) into mentor_entry",
         )
+    yield check_timezone_entry(config)
+
+
+def check_timezone_entry(config: Config) -> Finding:
+    """The prefill id of the time-zone question: set, well-formed, not the mentor question's."""
+    entry, mentor = config.form.timezone_entry.strip(), config.form.mentor_entry.strip()
+    fix = (
+        'in the pre-filled link, copy the "entry.<digits>" part followed by the time zone you '
+        "typed (e.g. Europe/London) into timezone_entry; the mentor page then fills in each "
+        "visitor's zone"
+    )
+    if not entry:
+        return Finding(
+            False,
+            "form time-zone prefill id",
+            "[tool.mentorship.form] timezone_entry is empty",
+            fix,
+        )
+    if not ENTRY_RE.match(entry):
+        return Finding(
+            False,
+            "form time-zone prefill id",
+            f"timezone_entry {entry!r} is not of the form entry.<digits>",
+            fix,
+        )
+    if entry == mentor:
+        return Finding(
+            False,
+            "form time-zone prefill id",
+            f"timezone_entry is the same as mentor_entry ({entry}): the link would fill the "
+            "zone into the mentor question",
+            fix,
+        )
+    return Finding(True, "form time-zone prefill id", entry)
 
 
 def check_profiles(config: Config) -> Finding:
@@ -188,6 +224,38 @@ def check_profiles(config: Config) -> Finding:
     return Finding(
         True, "mentor profiles", f"{len(profiles.mentors)} valid in {config.mentors_dir}/"
     )
+
+
+def check_roster(config: Config, sheet: Spreadsheet) -> Finding:
+    """The private roster tab exists, its rows are usable; how many mentors it cannot reach."""
+    from .profiles import load_profiles
+    from .roster import ROSTER_COLUMNS, read_roster, with_contacts
+
+    title = config.roster.worksheet
+    roster = read_roster(sheet, title)
+    if not roster.exists:
+        return Finding(
+            False,
+            "mentor roster",
+            f"there is no {title} tab: mentors cannot be invited without it",
+            f"add a tab named {title} whose first row is {', '.join(ROSTER_COLUMNS)} "
+            "(`mentorship roster import` creates it from existing profiles)",
+        )
+    if roster.problems:
+        return Finding(
+            False,
+            "mentor roster",
+            f"{len(roster.problems)} row problem(s), e.g. {roster.problems[0]}",
+            f"fix those rows in the {title} tab (`mentorship roster check` lists them all)",
+        )
+    unlisted = with_contacts(load_profiles(config.mentors_path).mentors, roster).unlisted
+    detail = f"{len(roster.contacts)} mentor(s) listed in {title}"
+    if unlisted:
+        detail += (
+            f"; {len(unlisted)} profile(s) have no row and are not matched until they do "
+            "(`mentorship roster check` names them)"
+        )
+    return Finding(True, "mentor roster", detail)
 
 
 def check_lock(sheet: Spreadsheet, now: dt.datetime) -> Finding:
@@ -265,6 +333,7 @@ def _local_checks(config: Config, now: dt.datetime) -> Iterator[Finding]:
             " (make demo does), or export the form's responses there as CSV",
         )
     yield finding
+    yield check_roster(config, sheet)
     yield check_lock(sheet, now)
 
 
@@ -313,6 +382,7 @@ def _google_checks(
     else:
         yield Finding(True, "spreadsheet", f"opened {config.spreadsheet_key} and read it")
         yield check_questions(config, values, "the spreadsheet")
+        yield check_roster(config, sheet)
     calendar_id = config.calendar.calendar_id
     if calendar_probe is not None:
         try:

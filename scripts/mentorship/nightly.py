@@ -35,6 +35,8 @@ from .matching.stage import run_match
 from .nightly_report import REPORT_FILE, REPORT_TAB, NightlyReport, report_rows, stale_profiles
 from .open_places import open_places, to_json
 from .profiles import ProfileSet
+from .profiles.models import Mentor
+from .roster import reachable_mentors, sync_contact_form
 
 log = logging.getLogger(__name__)
 
@@ -119,9 +121,10 @@ def run_nightly(
                 "ledger that may be changing."
             )
         preview = PreviewSpreadsheet(spreadsheet)
+        reachable = _contacts(report, preview, profiles, config, now)
         report.sync = run_sync(preview, config, profiles.taxonomy, mentors, now)
-        report.match = run_match(preview, mentors, config, now)
-        report.invites = run_invites(preview, calendar, mentors, config, now, dry_run=True)
+        report.match = run_match(preview, reachable, config, now)
+        report.invites = run_invites(preview, calendar, reachable, config, now, dry_run=True)
         for stage in (report.sync, report.match):
             stage.dry_run = True
         return report
@@ -130,11 +133,12 @@ def run_nightly(
     report.run_id = lock.run_id
     log.info("nightly: run %s holds the ledger lock", lock.run_id)
     try:
+        reachable = _contacts(report, spreadsheet, profiles, config, now)
         report.sync = run_sync(spreadsheet, config, profiles.taxonomy, mentors, now)
         lock.refresh(lock_now())
-        report.match = run_match(spreadsheet, mentors, config, now)
+        report.match = run_match(spreadsheet, reachable, config, now)
         lock.refresh(lock_now())
-        report.invites = run_invites(spreadsheet, calendar, mentors, config, now)
+        report.invites = run_invites(spreadsheet, calendar, reachable, config, now)
     except LockedError:
         raise  # our claim was taken over: it is not ours to release
     except MentorshipError as exc:
@@ -150,6 +154,27 @@ def run_nightly(
     outcome = "ok, needs attention" if report.needs_attention else "ok"
     lock.release(lock_now(), outcome)
     return report
+
+
+def _contacts(
+    report: NightlyReport,
+    spreadsheet: Spreadsheet,
+    profiles: ProfileSet,
+    config: Config,
+    now: dt.datetime,
+) -> list[Mentor]:
+    """Sync the contact form into the roster; the mentors it can reach, with their address."""
+    roster = config.roster
+    report.contacts = sync_contact_form(
+        spreadsheet,
+        roster.worksheet,
+        roster.contact_worksheet,
+        {m.slug for m in profiles.mentors},
+        now,
+    )
+    reachable = reachable_mentors(spreadsheet, profiles.mentors, roster.worksheet)
+    report.unlisted = len(reachable.unlisted)
+    return reachable.mentors
 
 
 def write_private_report(config: Config, spreadsheet: Spreadsheet, markdown: str) -> str:

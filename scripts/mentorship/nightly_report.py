@@ -16,6 +16,7 @@ from .calendar.stage import InviteReport
 from .intake import SyncReport
 from .matching.stage import MatchReport
 from .profiles import ProfileSet
+from .roster import ContactSyncReport
 from .scheduling import describe_local
 
 REPORT_TAB = "Report"
@@ -55,6 +56,10 @@ class NightlyReport:
     profile_problems: int = 0
     lock_note: str = ""
     max_profile_age_days: int = 0
+    # Mentors with no usable roster row (not matched); a count only, the list is staff's
+    # (`mentorship roster check`).
+    unlisted: int = 0
+    contacts: ContactSyncReport | None = None
 
     @property
     def attention(self) -> list[str]:
@@ -85,6 +90,13 @@ class NightlyReport:
         if self.profile_problems:
             items.append(
                 f"{self.profile_problems} mentor profile problem(s): run `mentorship validate`"
+            )
+        if self.contacts:
+            items += self.contacts.attention
+        if self.unlisted:
+            items.append(
+                f"{self.unlisted} mentor(s) have no row in the Mentors tab and are not matched: "
+                "run `mentorship roster check`"
             )
         return items
 
@@ -187,6 +199,12 @@ class NightlyReport:
                 for r in self.match.settled.rewaiting
             ]
             lines.append("")
+        if self.contacts and (self.contacts.added or self.unlisted):
+            lines += [
+                f"Mentor contact form: {self.contacts.added} new roster row(s); "
+                f"{self.unlisted} mentor(s) without a roster row.",
+                "",
+            ]
         if self.invites and self.invites.moved:
             lines += ["## Moved after a decline", ""]
             lines += [

@@ -3,8 +3,12 @@
 It implements `ledger.Spreadsheet` so every stage runs without a Google account. A worksheet
 `Requests` is the file `Requests.csv`. Each write replaces a file atomically (temporary file in
 the same folder, then `os.replace`), so a run killed half-way leaves every file either as it
-was or fully written, never torn. Values are stored verbatim: a cell that begins with `=` stays
-text, as a RAW write to Google keeps it.
+was or fully written, never torn.
+
+Staff open these files in a spreadsheet program, which runs a cell beginning with `=`, `+`, `-`,
+`@`, a tab or a carriage return as a formula (CSV injection). As OWASP advises, such a cell is
+written with a leading `'`, which every spreadsheet program shows as text; the reader removes
+it again, so every value round-trips exactly, as a RAW write to Google keeps it.
 """
 
 from __future__ import annotations
@@ -20,6 +24,27 @@ from .errors import AccessError, LedgerError
 from .ledger import WriteBatch
 
 _FORBIDDEN = set('/\\:*?"<>|\0')
+_FORMULA_START = frozenset("=+-@\t\r")
+
+
+def neutralise(value: str) -> str:
+    """The cell as written to a CSV a person may open: a formula-like value gets a leading `'`.
+
+    A value starting with `'` that the reader would otherwise shorten (`'=x`, `''`) gets one
+    too, so `restore(neutralise(v)) == v` for every string.
+    """
+    if value[:1] in _FORMULA_START or (value[:1] == "'" and _ours(value[1:])):
+        return "'" + value
+    return value
+
+
+def restore(cell: str) -> str:
+    """The value behind a cell written by `neutralise`; any other cell is returned as it is."""
+    return cell[1:] if cell[:1] == "'" and _ours(cell[1:]) else cell
+
+
+def _ours(rest: str) -> bool:
+    return rest[:1] in _FORMULA_START or rest[:1] == "'"
 
 
 class LocalSpreadsheet:
@@ -43,7 +68,8 @@ class LocalSpreadsheet:
         for title in titles:
             path = self.path(title)
             try:
-                text = path.read_text(encoding="utf-8-sig")
+                # Bytes, not read_text: newline translation would turn a CR inside a cell into LF.
+                text = path.read_bytes().decode("utf-8-sig")
             except FileNotFoundError:
                 out[title] = None
                 continue
@@ -51,7 +77,8 @@ class LocalSpreadsheet:
                 raise AccessError(
                     f"Cannot read {path}: {exc}. Check the file's permissions."
                 ) from None
-            out[title] = _trim([row for row in csv.reader(io.StringIO(text, newline=""))])
+            rows = csv.reader(io.StringIO(text, newline=""))
+            out[title] = _trim([[restore(cell) for cell in row] for row in rows])
         return out
 
     def write(self, batch: WriteBatch) -> None:
@@ -87,7 +114,10 @@ class LocalSpreadsheet:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             buffer = io.StringIO(newline="")
-            csv.writer(buffer, lineterminator="\n").writerows(rows)
+            # CRLF, as RFC 4180 has it: the writer then quotes a value holding a bare CR too.
+            csv.writer(buffer, lineterminator="\r\n").writerows(
+                [neutralise(cell) for cell in row] for row in rows
+            )
             fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=self.folder)
             try:
                 with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:

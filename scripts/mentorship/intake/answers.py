@@ -7,12 +7,12 @@ the ledger or the backend.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
-import zoneinfo
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+
+from ..timezones import Resolved, resolve
 
 _EMAIL_RE = re.compile(
     r"^[^@\s<>()\[\],;:\"]+@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.[a-z]{2,}$"
@@ -25,18 +25,6 @@ _DATE_RE = re.compile(
 _DATE_RE_24 = re.compile(
     r"^(\d{1,4})[./-](\d{1,2})[./-](\d{1,4})(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?$"
 )
-_OFFSET_RE = re.compile(r"^(?:utc|gmt)\s*([+\-−])\s*(\d{1,2})(?:[:.h]?(\d{2}))?$")
-# Offsets that are not whole hours have no Etc/ zone; these zones keep them all year (no DST).
-_HALF_HOUR_ZONES = {
-    210: "Asia/Tehran",
-    270: "Asia/Kabul",
-    330: "Asia/Kolkata",
-    345: "Asia/Kathmandu",
-    390: "Asia/Yangon",
-    525: "Australia/Eucla",
-    570: "Australia/Darwin",
-    -570: "Pacific/Marquesas",
-}
 _SHEETS_EPOCH = dt.datetime(1899, 12, 30)
 
 
@@ -47,6 +35,8 @@ class Issue:
 
     sheet: str
     public: str
+    # The Requests column the problem is about, when staff can fix it there ("timezone").
+    column: str = ""
 
 
 def normalise_email(value: str) -> str:
@@ -59,48 +49,15 @@ def valid_email(email: str) -> bool:
     return len(email) <= 254 and bool(_EMAIL_RE.match(email))
 
 
-@functools.cache
-def _zones_by_fold() -> dict[str, str]:
-    zones = {z.casefold(): z for z in zoneinfo.available_timezones()}
-    zones.setdefault("utc", "UTC")
-    return zones
-
-
-@functools.cache
 def parse_timezone(answer: str) -> str | None:
-    """An IANA name for the answer, or None.
+    """The one IANA zone a time-zone answer names, or None (unknown or ambiguous).
 
-    Accepts IANA names in any letter case ('europe/lisbon'), an IANA name inside a label
-    ('(GMT+01:00) Europe/Lisbon'), and offsets like 'UTC+05:30' or 'GMT-3' (whole hours become
-    'Etc/GMT+3' — POSIX signs are inverted — and the common half-hour offsets a zone that keeps
-    them all year).
+    A thin view of `mentorship.timezones.resolve`, which reads IANA names, offsets,
+    abbreviations, zone names, countries and cities; use `resolve` to learn why an answer
+    did not resolve ('IST' could be India, Ireland or Israel).
     """
-    text = " ".join(answer.split())
-    if not text:
-        return None
-    zones = _zones_by_fold()
-    folded = text.casefold().replace(" ", "_")
-    if folded in zones:
-        return zones[folded]
-    for token in re.split(r"[\s()\[\],]+", text):
-        if "/" in token and token.casefold() in zones:
-            return zones[token.casefold()]
-    if folded in ("gmt", "z", "utc±0", "utc+0", "gmt+0"):
-        return "UTC"
-    lowered = text.casefold()
-    m = _OFFSET_RE.match(lowered) or _OFFSET_RE.match(re.sub(r"^\((.*?)\).*$", r"\1", lowered))
-    if not m:
-        return None
-    sign = -1 if m.group(1) in "-−" else 1
-    hours, minutes = int(m.group(2)), int(m.group(3) or 0)
-    if minutes >= 60:
-        return None
-    total = sign * (hours * 60 + minutes)
-    if total == 0:
-        return "UTC"
-    if minutes == 0 and -12 <= sign * hours <= 14:
-        return f"Etc/GMT{'-' if sign > 0 else '+'}{hours}"
-    return _HALF_HOUR_ZONES.get(total)
+    found = resolve(answer)
+    return found.zone if isinstance(found, Resolved) else None
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 from .. import ledger, lifecycle
 from ..ledger import RequestStatus, Table
-from .answers import normalise_email
+from ..timezones import Resolved, resolve
+from .answers import Issue, normalise_email
 from .responses import ParsedResponses, Response
 
 # Statuses sync owns: it sets and recomputes them on every run. Every other value (waiting,
@@ -142,6 +143,40 @@ def _status(record: ledger.Record) -> str:
     return record["status"].strip().casefold() if state is None else state
 
 
+def _keep_staff_timezone(
+    record: ledger.Record, cells: dict[str, str], issues: list[Issue]
+) -> list[Issue]:
+    """Keep a zone staff typed into the `timezone` cell while the student's answer is unchanged.
+
+    Sync writes the zone it resolved; a different value there with the same `timezone_answer`
+    beside it was typed by staff, so it wins (normalised: 'kolkata' becomes 'Asia/Kolkata') and
+    clears the timezone issue. A value that is not a zone keeps the row invalid and says so.
+    Once the student's answer changes, the new answer is resolved afresh.
+    """
+    typed = record["timezone"].strip()
+    if record["timezone_answer"] != cells.get("timezone_answer") or typed in (
+        "",
+        cells["timezone"],
+    ):
+        return issues
+    others = [i for i in issues if i.column != "timezone"]
+    found = resolve(typed)
+    if isinstance(found, Resolved):
+        cells["timezone"] = found.zone
+        return others
+    cells["timezone"] = record["timezone"]
+    where = f"Requests row {record.row}"
+    return [
+        *others,
+        Issue(
+            f"the timezone cell {typed!r} (typed in the Requests tab) is not one zone; write an "
+            "IANA name like 'Europe/London'",
+            f"the timezone cell is not a zone ({where})",
+            "timezone",
+        ),
+    ]
+
+
 def reconcile(
     table: Table, parsed: ParsedResponses, now: dt.datetime, report: SyncReport, *, tab: str
 ) -> None:
@@ -187,15 +222,20 @@ def reconcile(
 
     # What each row should hold if sync has the last word on it.
     target: dict[int, dict[str, str]] = {}
-    for record, response, _ in rows:
+    issues: dict[int, list[Issue]] = {}
+    for record, response, is_new in rows:
         if _status(record) in MANAGED or not _status(record):
             cells = dict(response.cells)
             cells["response_row"] = str(response.row)
-            if response.valid:
+            found = response.issues
+            if not is_new:
+                found = _keep_staff_timezone(record, cells, found)
+            issues[record.row] = found
+            if not found:
                 cells["status"], cells["reason"] = RequestStatus.NEW, ""
             else:
                 cells["status"] = RequestStatus.INVALID
-                cells["reason"] = "; ".join(i.sheet for i in response.issues)
+                cells["reason"] = "; ".join(i.sheet for i in found)
             cells["note"] = "; ".join(response.notes)
             target[record.row] = cells
 
@@ -269,7 +309,7 @@ def reconcile(
                     response.row,
                     record.row,
                     record["request_id"],
-                    "; ".join(i.public for i in response.issues)
+                    "; ".join(i.public for i in issues.get(record.row, response.issues))
                     or "marked invalid in the Requests tab",
                 )
             )

@@ -19,6 +19,7 @@ from ..errors import LedgerError
 from ..ledger import REQUEST_COLUMNS
 from ..profiles.models import MeetingFormat
 from ..profiles.names import name_key
+from ..timezones import Ambiguous, Resolved, Unknown, resolve
 from ..weekly import format_windows, windows_from_answer
 from .answers import (
     Issue,
@@ -27,7 +28,6 @@ from .answers import (
     mentor_slug,
     normalise_email,
     parse_timestamp,
-    parse_timezone,
     split_checkboxes,
     term_lookup,
     timestamp_order,
@@ -260,17 +260,7 @@ class _RowChecker:
         if other:
             notes.append(f"meeting format: other answer {other!r}")
 
-        tz_answer = row.get("timezone")
-        zone = parse_timezone(tz_answer)
-        cells["timezone"] = zone or tz_answer
-        if zone is None and tz_answer:
-            problem(
-                f"timezone {tz_answer!r} is not one we know (use a name like 'Europe/Lisbon' or "
-                "an offset like 'UTC+05:30')",
-                "the timezone is not one we know",
-            )
-        elif zone is None:
-            problem("the timezone is empty", "the timezone is empty")
+        self._timezone(row.get("timezone"), cells, issues, where, fix)
 
         avail = row.get("availability")
         windows = []
@@ -325,3 +315,26 @@ class _RowChecker:
                     "no consent",
                 )
         return Response(n, "", email, cells, issues, notes)
+
+    @staticmethod
+    def _timezone(
+        answer: str, cells: dict[str, str], issues: list[Issue], where: str, fix: str
+    ) -> None:
+        """Keep what was typed beside the zone it became; an answer that is not one zone is
+        an issue staff fix by typing the zone into the row's `timezone` cell."""
+        cells["timezone_answer"] = answer
+        found = resolve(answer)
+        cells["timezone"] = found.zone if isinstance(found, Resolved) else ""
+        fix = f"type the zone (like 'Europe/London') into this request's timezone cell, {fix}"
+        if isinstance(found, Ambiguous):
+            sheet = f"timezone {found.words}; {fix}"
+            public = f"the timezone answer fits {len(found.candidates)} zones"
+        elif not answer:
+            sheet, public = f"the timezone is empty; {fix}", "the timezone is empty"
+        elif isinstance(found, Unknown):
+            hint = f" (did you mean {found.suggestion!r}?)" if found.suggestion else ""
+            sheet = f"timezone {answer!r} is not one we know{hint}; {fix}"
+            public = "the timezone is not one we know"
+        else:
+            return
+        issues.append(Issue(sheet, f"{public} ({where})", "timezone"))

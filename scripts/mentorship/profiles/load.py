@@ -2,7 +2,7 @@
 
 Each file is read once, composed into data with positions (`parse`), validated by the pydantic
 models with the taxonomy, clock and photos folder in the context, then checked across files
-(duplicate slugs and emails). Every finding becomes a `Problem` at `file:line:col`; a bad
+(duplicate slugs). Every finding becomes a `Problem` at `file:line:col`; a bad
 profile never raises, so the CLI, the site build and matching all see the same list.
 """
 
@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..errors import Problem
+from ..errors import Problem, has_control
 from .models import BIO_MAX_CHARS, SLUG_RE, MeetingFormat, Mentor, Profile, Weekday, Window
 from .names import hidden_characters, name_key, strings
 from .parse import MAX_FILE_BYTES, Loc, ParsedProfile, describe_loc, parse_profile
@@ -26,6 +26,12 @@ from .taxonomy import Taxonomy, load_taxonomy
 PROFILE_SUFFIX = ".yml"
 NOT_PROFILES = frozenset({"taxonomy.yml", "schema.json"})
 FIELDS = tuple(Profile.model_fields)
+EMAIL_MOVED = (
+    "email: delete this line; profiles are public, so email addresses are kept in the "
+    'private roster instead. Give yours through the private "Mentor contact" form (see '
+    '"Become a mentor") or to the alumni office. Staff: `mentorship roster import` moves '
+    "every profile's email into the roster"
+)
 
 
 @dataclass
@@ -54,7 +60,8 @@ def profile_paths(mentors_dir: Path) -> list[Path]:
         p
         for pattern in (f"*{PROFILE_SUFFIX}", "*.yaml")
         for p in mentors_dir.glob(pattern)
-        if p.name not in NOT_PROFILES and p.is_file()
+        # A link is listed (and refused by the loader) rather than silently skipped.
+        if p.name not in NOT_PROFILES and (p.is_file() or p.is_symlink())
     )
 
 
@@ -72,13 +79,18 @@ def load_profiles(
     today = today or dt.date.today()
     root = mentors_dir.resolve().parent
     home = mentors_dir.resolve()
-    context = {"taxonomy": taxonomy, "today": today, "photos_dir": mentors_dir / "photos"}
+    context = {
+        "taxonomy": taxonomy,
+        "today": today,
+        "photos_dir": mentors_dir / "photos",
+        "root": mentors_dir.absolute().parent,
+    }
     files = profile_paths(mentors_dir) if paths is None else list(paths)
     problems: list[Problem] = []
     mentors: list[Mentor] = []
     shown_paths: dict[str, str] = {}
-    parsed_files: list[tuple[str, ParsedProfile]] = []
     shown_all: list[str] = []
+    parsed_files: list[tuple[str, ParsedProfile]] = []
     for path in files:
         # Files straight from the mentors folder need no resolving (3,000 of them add up).
         shown = (
@@ -119,6 +131,16 @@ def _load_one(
 ) -> tuple[list[Problem], Mentor | None, ParsedProfile | None]:
     problems: list[Problem] = []
     slug = path.stem
+    if has_control(path.name):
+        # Shown quoted by Problem; the file cannot be a slug, so nothing else is worth saying.
+        message = (
+            "the file name contains a line break or control character; rename the file to "
+            f"lowercase words joined by hyphens, like 'ana-lima{PROFILE_SUFFIX}'"
+        )
+        return [Problem(shown, 0, 0, message)], None, None
+    if path.is_symlink():
+        message = "the file is a symbolic link; commit the profile itself, a plain file in mentors/"
+        return [Problem(shown, 0, 0, message)], None, None
     if path.suffix != PROFILE_SUFFIX:
         problems.append(
             Problem(
@@ -168,6 +190,10 @@ def _load_one(
             Problem(shown, line, col, "slug: remove this line; the slug is the file name")
         )
         data = {k: v for k, v in data.items() if k != "slug"}
+    if "email" in data:
+        line, col = parsed.key_marks[("email",)]
+        problems.append(Problem(shown, line, col, EMAIL_MOVED))
+        data = {k: v for k, v in data.items() if k != "email"}
     # An empty optional field (`pronouns:`) means "not given", not "null".
     data = {
         k: v
@@ -221,7 +247,6 @@ def _nested_fields(loc: Loc) -> tuple[str, ...]:
 
 _FIELD_HINTS = {
     "name": " (your name as students should see it)",
-    "email": " (where calendar invites go; never published)",
     "confirmed": " with today's date, like 2026-01-31",
     "timezone": ", like 'Europe/Lisbon'",
     "accepting": " with true or false",
@@ -404,20 +429,4 @@ def _duplicates(
                 f"name: {others} has the same name (compared ignoring letter case, spacing and "
                 "invisible characters); students could not tell you apart, so add a middle "
                 "initial or another distinguishing part",
-            )
-    by_email: dict[str, list[tuple[str, ParsedProfile]]] = {}
-    for shown, parsed in sorted(parsed_files, key=lambda sp: sp[0]):
-        email = (parsed.data or {}).get("email")
-        if isinstance(email, str) and email.strip():
-            by_email.setdefault(email.strip().casefold(), []).append((shown, parsed))
-    for owners in by_email.values():
-        for shown, parsed in owners if len(owners) > 1 else ():
-            others = ", ".join(o for o, _ in owners if o != shown)
-            line, col = parsed.mark(("email",))
-            # Named on every file involved, so validating only one of them still shows it.
-            yield Problem(
-                shown,
-                line,
-                col,
-                f"email: the same address is also used by {others}; each mentor needs their own email",
             )
