@@ -30,6 +30,7 @@ from tests.nightly_project import (
     write_pyproject,
 )
 from tests.nightly_run import cli_env, local_tab, rows, run
+from tests.roster_support import roster_values
 
 SHEET_ID = "1LifecycleSheet0123456789abcdefghijklmnopqrs"
 INDUSTRY = "Consulting"
@@ -92,7 +93,6 @@ def write_mentors(root: Path, slugs: dict[str, tuple[str, int]]) -> None:
             "accepting": True,
             "bio": "A fictional mentor of the lifecycle suite.",
             "confirmed": dt.date(2026, 10, 1),
-            "email": f"{slug}@example.org",
         }
         (folder / f"{slug}.yml").write_text(yaml.safe_dump(profile, sort_keys=False), "utf-8")
 
@@ -226,14 +226,17 @@ def make(root: Path, backend: str, students: int, fake: FakeGoogle | None = None
     responses = [list(QUESTIONS.values())] + [
         answer(i, submitted=f"01/11/2026 {8 + i:02d}:00:00") for i in range(1, students + 1)
     ]
+    # The private roster: each mentor's address, `<slug>@example.org`.
+    roster = roster_values({slug: f"{slug}@example.org" for slug in MENTORS})
     if backend == "local":
         (root / ".ledger").mkdir()
-        with open(
-            root / ".ledger" / f"{RESPONSES_TAB}.csv", "w", encoding="utf-8", newline=""
-        ) as h:
-            csv.writer(h, lineterminator="\n").writerows(responses)
+        for tab, values in ((RESPONSES_TAB, responses), ("Mentors", roster)):
+            with open(root / ".ledger" / f"{tab}.csv", "w", encoding="utf-8", newline="") as h:
+                csv.writer(h, lineterminator="\n").writerows(values)
     else:
         assert fake is not None
-        fake.create_spreadsheet("Intake", {RESPONSES_TAB: responses}, spreadsheet_id=SHEET_ID)
+        fake.create_spreadsheet(
+            "Intake", {RESPONSES_TAB: responses, "Mentors": roster}, spreadsheet_id=SHEET_ID
+        )
         fake.add_calendar(CALENDAR_ID)
     return Project(root, backend, fake)

@@ -22,6 +22,7 @@ import pytest
 from tests.lifecycle_project import answer, write_mentors
 from tests.nightly_project import QUESTIONS, RESPONSES_TAB
 from tests.nightly_run import run
+from tests.roster_support import roster_values
 from tests.site_browser import FORM_ENTRY, FORM_URL, build, make_project
 
 MENTORS = {
@@ -45,6 +46,10 @@ def _project(root: Path) -> Path:
     )
     ledger = project / ".ledger"
     ledger.mkdir()
+    with open(ledger / "Mentors.csv", "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(
+            roster_values({slug: f"{slug}@example.org" for slug in MENTORS})
+        )
     with open(ledger / f"{RESPONSES_TAB}.csv", "w", encoding="utf-8", newline="") as handle:
         csv.writer(handle, lineterminator="\n").writerows(
             [

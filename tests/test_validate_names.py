@@ -20,7 +20,7 @@ def mentors(tmp_path: Path) -> Path:
     return folder
 
 
-OTHER = edit(VALID, 31, "email: someone.else@example.org")
+OTHER = VALID
 
 
 @pytest.mark.parametrize(
