@@ -15,7 +15,7 @@ import pytest
 from mentorship.ledger import MATCHES, REQUESTS
 
 from tests.fake_google import FakeGoogle
-from tests.lifecycle_project import CALENDAR_ID, MENTORS, Project, make
+from tests.lifecycle_project import CALENDAR_ID, MENTORS, Project, answer, make
 
 Make = Callable[..., Project]
 
@@ -205,3 +205,48 @@ def test_the_public_summary_names_no_one_and_no_time(new_project: Make):
         assert "@" not in summary
         assert not re.search(r"\b\d{1,2}:\d{2}\b", summary), "no clock time"
         assert not re.search(r"\b[A-Z][a-z]+/[A-Z][A-Za-z_]+\b", summary), "no timezone"
+
+
+def test_resubmission_while_waiting_replaces_the_waiting_request(new_project: Make):
+    # Three mentors of one place each and four students: student 4 waits.
+    project = new_project(4, approval="auto")
+    project.nightly(1)
+    waiting = [r for r in project.requests() if r["status"] == "waiting"]
+    assert len(waiting) == 1
+    student = int(waiting[0]["name"].split()[1])
+    project.submit(answer(student, submitted="05/11/2026 10:00:00"))
+    project.nightly(2)
+    old, new = (r for r in project.requests() if r["email"] == waiting[0]["email"])
+    assert old["status"] == "superseded" and new["status"] == "waiting"
+    assert len(project.matches()) == 3, "no second match"
+    again_changes_nothing(project, 2)
+
+
+@pytest.mark.parametrize("approval", ["manual", "auto"])
+def test_resubmission_while_proposed_or_invited_is_held_as_duplicate(
+    new_project: Make, approval: str
+):
+    project = new_project(1, approval=approval)
+    project.nightly(1)
+    first = only(project.matches())
+    assert first["status"] == ("proposed" if approval == "manual" else "invited")
+    invites = project.invites()
+    project.submit(answer(1, submitted="05/11/2026 10:00:00"))
+    summary = project.nightly(2)
+
+    matched, duplicate = project.requests()
+    assert matched["status"] == "matched"
+    assert duplicate["status"] == "duplicate"
+    assert f"already has request {matched['request_id']} (Requests row 2)" in duplicate["reason"]
+    assert only(project.matches())["match_id"] == first["match_id"], "no second mentor"
+    assert project.invites() == invites, "no second invite"
+    assert counts(summary)["Duplicates"] == 1
+    your_action = project.report().split("## Counts", 1)[0]
+    assert f"Duplicate request {duplicate['request_id']} (Requests row 3)" in your_action
+    again_changes_nothing(project, 2)
+
+    # Staff allow a second mentor on purpose: the duplicate is matched, never with the first.
+    project.set_cell(REQUESTS, duplicate["request_id"], "status", "waiting")
+    project.nightly(3)
+    one, two = project.matches()
+    assert two["request_id"] == duplicate["request_id"] and two["mentor"] != one["mentor"]
