@@ -219,9 +219,7 @@ def settle(requests: Table, matches: Table, now: dt.datetime, stamp: str) -> Set
         if request_states.get(rid) != RequestStatus.MATCHED:
             continue
         own = by_request.get(rid, [])
-        if not own or any(
-            match_state(m["status"]) != "" and match_state(m["status"]) in LIVE for m in own
-        ):
+        if not own or any(match_state(m["status"]) in LIVE for m in own):
             continue
         if any(match_state(m["status"]) is None for m in own):
             continue  # staff must settle the unknown value first
