@@ -112,7 +112,8 @@ def test_a_broken_configuration_stops_the_other_checks(project: Path):
 
 
 def test_a_held_lock_is_reported_with_how_to_clear_it(project: Path):
-    acquire(LocalSpreadsheet(project / ".ledger"), NOW, settle=0.01)
+    # settle: the longest a claim may take to land; fsync on a busy machine can take 10 ms.
+    acquire(LocalSpreadsheet(project / ".ledger"), NOW, settle=0.5)
     finding = by_check(diagnose(project, env={}, now=NOW))["run lock"]
     assert not finding.ok
     assert "held by local" in finding.detail and "Runs tab (row" in finding.fix

@@ -51,7 +51,7 @@ def test_capacities_and_accepting_vary(samples: list[Mentor]) -> None:
 
 
 def test_finance_and_spanish_filter_finds_four_mentors(samples: list[Mentor]) -> None:
-    # The student journey of DESIGN.md ticks Finance and Spanish and sees 4 mentors.
+    # The student journey of the README ticks Finance and Spanish and sees 4 mentors.
     found = [m.slug for m in samples if m.industry == "Finance" and "Spanish" in m.languages]
     assert len(found) == 4
 

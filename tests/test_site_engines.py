@@ -30,10 +30,18 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.site_browser import FORM_ENTRY, FORM_URL, make_project
+from tests.site_browser import AXE, FORM_ENTRY, FORM_URL, make_project
 
 MENTORSHIP = Path(sys.executable).with_name("mentorship")
 ENGINES = ("mkdocs", "zensical")
+# Whether a text box has the focus, looking into shadow roots (Zensical's search lives in one).
+FOCUSED_INPUT = """() => {
+  let e = document.activeElement;
+  while (e && e.shadowRoot && e.shadowRoot.activeElement) e = e.shadowRoot.activeElement;
+  return !!e && e.matches('input');
+}"""
+# The key that opens each theme's search box.
+SEARCH_KEY = {"mkdocs": "/", "zensical": "Control+k"}
 REPO_EDIT = "https://github.com/your-university/alumni-mentoring/edit/main/mentors"
 
 
@@ -264,6 +272,23 @@ def test_in_chromium_nothing_leaves_the_origin_and_the_filters_work(
         page.wait_for_load_state("networkidle")
         # mentor.js converted the availability into the visitor's timezone.
         assert "America/New_York" in page.locator("[data-mentor-availability]").inner_text()
+        # The theme's own search finds a mentor page by a word of the bio.
+        page.goto(base + "guides/faq/")
+        page.wait_for_load_state("networkidle")
+        page.keyboard.press(SEARCH_KEY[engine])
+        page.wait_for_function(FOCUSED_INPUT, timeout=10000)
+        page.keyboard.type("Kai")
+        page.wait_for_selector("a[href*='mentors/kai-test/']", state="attached", timeout=15000)
+        for url in ("mentors/", "mentors/zoe-obrien/", "guides/faq/"):
+            page.goto(base + url)
+            page.add_script_tag(path=str(AXE))
+            result = page.evaluate("async () => await axe.run(document)")
+            serious = [
+                (url, v["id"], [n["target"] for n in v["nodes"]][:3])
+                for v in result["violations"]
+                if v["impact"] in ("serious", "critical")
+            ]
+            assert serious == [], serious
     finally:
         context.close()
     assert requests and all(url.startswith(base) for url in requests), [

@@ -10,7 +10,7 @@ import dataclasses
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, ClassVar, Protocol, TypeVar
 
 from .errors import ConfigError
 
@@ -140,13 +140,19 @@ class Config:
         return self.root / self.mentors_dir
 
 
-T = TypeVar("T")
+class _Dataclass(Protocol):
+    """Any dataclass (what `dataclasses.fields` accepts)."""
+
+    __dataclass_fields__: ClassVar[dict[str, Any]]
+
+
+T = TypeVar("T", bound=_Dataclass)
 
 
 def _build(cls: type[T], table: Any, where: str) -> T:
     if not isinstance(table, dict):
         raise ConfigError(f"{where} must be a table, not {type(table).__name__}.")
-    known = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    known = {f.name: f for f in dataclasses.fields(cls)}
     unknown = sorted(set(table) - set(known))
     if unknown:
         raise ConfigError(

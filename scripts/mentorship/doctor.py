@@ -365,9 +365,10 @@ def _google_checks(
     share_with = identity.service_account or "the account above"
     from .google_api import CREDENTIAL_ERRORS, credential_failure
 
+    sheet: Spreadsheet | None = None
     try:
-        sheet = backends.open_spreadsheet(config)
-        values = sheet.read([config.responses_worksheet])[config.responses_worksheet]
+        opened = backends.open_spreadsheet(config)
+        values = opened.read([config.responses_worksheet])[config.responses_worksheet]
     except CREDENTIAL_ERRORS as exc:
         yield Finding(False, "credentials", str(credential_failure(exc)), CREDENTIALS_FIX)
         return
@@ -378,11 +379,11 @@ def _google_checks(
             str(exc),
             f"share the spreadsheet with {share_with} as Editor, and check spreadsheet_key",
         )
-        sheet = None
     else:
+        sheet = opened
         yield Finding(True, "spreadsheet", f"opened {config.spreadsheet_key} and read it")
         yield check_questions(config, values, "the spreadsheet")
-        yield check_roster(config, sheet)
+        yield check_roster(config, opened)
     calendar_id = config.calendar.calendar_id
     if calendar_probe is not None:
         try:
@@ -409,12 +410,13 @@ def google_calendar_probe(config: Config) -> str:
     """List one event of the configured calendar (events.list, maxResults=1); AccessError if refused."""
     from googleapiclient.errors import HttpError
 
+    from .calendar.google import open_google_calendar
     from .errors import AccessError
 
-    calendar = backends.open_calendar(config)
+    calendar = open_google_calendar(config.calendar)
     calendar_id = config.calendar.calendar_id.strip() or "primary"
     try:
-        calendar.service.events().list(calendarId=calendar_id, maxResults=1).execute()  # type: ignore[attr-defined]
+        calendar.service.events().list(calendarId=calendar_id, maxResults=1).execute()
     except HttpError as exc:
         status = exc.resp.status
         why = {404: "was not found", 403: "refused access", 401: "refused the credentials"}

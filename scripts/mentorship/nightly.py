@@ -29,7 +29,7 @@ from .calendar.stage import run_invites
 from .config import Config
 from .errors import LockedError, MentorshipError
 from .intake import run_sync
-from .ledger import Spreadsheet, WriteBatch
+from .ledger import Spreadsheet, WriteBatch, apply_batch
 from .lock import DEFAULT_SETTLE, Claim, acquire, holder_of
 from .matching.stage import run_match
 from .nightly_report import REPORT_FILE, REPORT_TAB, NightlyReport, report_rows, stale_profiles
@@ -61,23 +61,12 @@ class PreviewSpreadsheet:
 
     def write(self, batch: WriteBatch) -> None:
         """Apply the batch to the in-memory copy only."""
-        for title, header in batch.new_tabs.items():
-            if not self.tabs.get(title):
-                self.tabs[title] = [list(header)]
-        for title, row, col, value in batch.updates:
-            rows = self.tabs.get(title)
-            if rows is None:
-                rows = self.tabs[title] = []
-            while len(rows) < row:
-                rows.append([])
-            cells = rows[row - 1]
-            cells.extend([""] * (col - len(cells)))
-            cells[col - 1] = value
-        for title, appended in batch.appends.items():
-            rows = self.tabs.get(title)
-            if rows is None:
-                rows = self.tabs[title] = []
-            rows.extend(list(r) for r in appended)
+        # A stage may write a tab it never read (the backends read it themselves).
+        missing = {t for t, *_ in batch.updates} | set(batch.appends)
+        missing -= set(self.tabs)
+        if missing:
+            self.tabs.update(self.base.read(sorted(missing)))
+        apply_batch(self.tabs, batch)
 
 
 def run_nightly(

@@ -287,7 +287,7 @@ def _sentence(kind: str, err: Any, value: Any, loc: Loc) -> str:
     if kind.startswith(("date_", "datetime_")):
         return f"{_show(value)} should be a date written YYYY-MM-DD, like 2026-01-31"
     if kind == "enum":
-        options = _enum_options(last, loc)
+        options = _enum_options(loc)
         close = difflib.get_close_matches(str(value).lower(), options, n=1, cutoff=0.5)
         advice = f"did you mean {close[0]!r}? " if close else ""
         return f"{_show(value)} is not allowed; {advice}use one of: {', '.join(options)}"
@@ -308,7 +308,7 @@ _MAP_EXAMPLES = {
 }
 
 
-def _enum_options(last: Any, loc: Loc) -> list[str]:
+def _enum_options(loc: Loc) -> list[str]:
     if loc and loc[0] == "availability":
         return [d.value for d in Weekday]
     return [f.value for f in MeetingFormat]

@@ -1,7 +1,7 @@
 """The mentor section of the site as a list of generated files, independent of mkdocs.
 
-`MentorSite.load` reads the configuration and the profiles once per build; the hook asks it
-which files exist (`files`) and, page by page, for their HTML (`page_html`).
+`MentorSite.load` reads the configuration and the profiles once per build; `generate.py` asks
+it which files exist (`files`) and, page by page, for their HTML (`page_html`).
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from pathlib import Path
 
 from ..config import Config, load_config
 from ..errors import Problem, ProblemsFound
-from ..profiles import Taxonomy, load_profiles
 from ..open_places import read_status, shown_accepting
+from ..profiles import Taxonomy, load_profiles
 from ..profiles.models import Mentor
 from .avatars import avatar_svg
 from .bio import render_bio
@@ -74,8 +74,7 @@ def with_open_places(mentors: Sequence[Mentor], config: Config, today: dt.date) 
     status = read_status(config.open_places_path)
     age = config.matching.max_profile_age_days
     return [
-        m.model_copy(update={"accepting": shown_accepting(m, status, today, age)})
-        for m in mentors
+        m.model_copy(update={"accepting": shown_accepting(m, status, today, age)}) for m in mentors
     ]
 
 
@@ -157,14 +156,11 @@ class MentorSite:
         )
 
     def _photo_path(self, mentor: Mentor) -> Path | None:
+        # Validation allows only a bare file name under mentors/photos/ (see Profile.photo).
         if not mentor.photo:
             return None
-        base = self.config.mentors_path
-        name = mentor.photo.removeprefix("photos/")
-        for candidate in (base / "photos" / name, base / mentor.photo):
-            if candidate.is_file():
-                return candidate
-        return None
+        path = self.config.mentors_path / "photos" / mentor.photo
+        return path if path.is_file() else None
 
     def files(self) -> list[GeneratedFile]:
         """Every file the mentor section adds to the site."""
