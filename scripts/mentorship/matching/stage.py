@@ -333,11 +333,8 @@ def proposals(matches: Table, now: dt.datetime) -> list[Proposal]:
     for record in matches:
         if lifecycle.match_state(record["status"]) != MatchStatus.PROPOSED:
             continue
-        try:
-            created = dt.datetime.fromisoformat(record["created_at"].strip().replace("Z", "+00:00"))
-            days = max(0, (now - created).days) if created.tzinfo else 0
-        except ValueError:
-            days = 0
+        created = ledger.parse_utc_timestamp(record["created_at"])
+        days = max(0, (now - created).days) if created else 0
         out.append(
             Proposal(
                 record["match_id"].strip(),
