@@ -59,10 +59,13 @@ def check_questions(config: Config, values: list[list[str]] | None, where: str) 
             "submit one test answer to the form so Google writes the question titles, then "
             "run the doctor again",
         )
+    from ..intake import title_key  # the one matcher sync uses too
+
+    present = {title_key(h) for h in header}
     missing = [
         f'{field} = "{title}" is not a column{_closest(title, header)}'
         for field, title in config.questions.items()
-        if title.strip() not in header
+        if title_key(title) not in present
     ]
     if missing:
         return Finding(
@@ -70,7 +73,7 @@ def check_questions(config: Config, values: list[list[str]] | None, where: str) 
             "form questions",
             "; ".join(missing),
             "make the form's question title and [tool.mentorship.questions] in pyproject.toml "
-            "identical, character for character",
+            "the same words (letter case and spacing do not matter)",
         )
     return Finding(
         True,

@@ -71,6 +71,14 @@ def check_invite_sender(config: Config, identity: Identity) -> Finding:
     return Finding(True, "invite sender", "invites are sent as the signed-in account")
 
 
+CREDENTIALS_FIX = (
+    "locally: export GOOGLE_APPLICATION_CREDENTIALS=/path/to/key.json (or run "
+    "`gcloud auth application-default login`); on GitHub Actions: set the variables "
+    "GCP_WORKLOAD_IDENTITY_PROVIDER and GCP_SERVICE_ACCOUNT, or the secret "
+    "GOOGLE_CREDENTIALS"
+)
+
+
 def google_checks(
     config: Config,
     env: Mapping[str, str],
@@ -84,18 +92,21 @@ def google_checks(
             False,
             "credentials",
             str(exc),
-            "locally: export GOOGLE_APPLICATION_CREDENTIALS=/path/to/key.json (or run "
-            "`gcloud auth application-default login`); on GitHub Actions: set the variables "
-            "GCP_WORKLOAD_IDENTITY_PROVIDER and GCP_SERVICE_ACCOUNT, or the secret "
-            "GOOGLE_CREDENTIALS",
+            CREDENTIALS_FIX,
         )
         return
     yield Finding(True, "credentials", identity.description)
     share_with = identity.service_account or "the account above"
+    # A refused key or an unreachable token endpoint surfaces on the first real call.
+    from ..google_api import CREDENTIAL_ERRORS, credential_failure
+
     sheet: Spreadsheet | None = None
     try:
         opened = backends.open_spreadsheet(config)
         values = opened.read([config.responses_worksheet])[config.responses_worksheet]
+    except CREDENTIAL_ERRORS as exc:
+        yield Finding(False, "credentials", str(credential_failure(exc)), CREDENTIALS_FIX)
+        return
     except MentorshipError as exc:
         yield Finding(
             False,
@@ -112,6 +123,9 @@ def google_checks(
     if calendar_probe is not None:
         try:
             detail = calendar_probe(config)
+        except CREDENTIAL_ERRORS as exc:
+            yield Finding(False, "credentials", str(credential_failure(exc)), CREDENTIALS_FIX)
+            return
         except MentorshipError as exc:
             yield Finding(
                 False,

@@ -7,6 +7,7 @@ pages and filter index come from `directory.py`, the mentors' search entries fro
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
 import re
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from ..config import Config, load_config
 from ..errors import Problem, ProblemsFound
+from ..open_places import read_status, shown_accepting
 from ..profiles import Taxonomy, load_profiles
 from ..profiles.models import Mentor
 from .avatars import avatar_svg
@@ -66,6 +68,19 @@ def _front_matter(
     if not search:
         lines += ["search:", "  exclude: true"]
     return "\n".join([*lines, "---", ""])
+
+
+def with_open_places(mentors: Sequence[Mentor], config: Config, today: dt.date) -> list[Mentor]:
+    """The mentors with `accepting` as the directory must show it: the one place it is set.
+
+    False when the profile says so, is stale, or the nightly's open-places status gives no
+    place (see `mentorship.open_places`); without a status file, the YAML decides.
+    """
+    status = read_status(config.open_places_path)
+    age = config.matching.max_profile_age_days
+    return [
+        m.model_copy(update={"accepting": shown_accepting(m, status, today, age)}) for m in mentors
+    ]
 
 
 class MentorSite:
@@ -146,7 +161,7 @@ class MentorSite:
         if problems:
             raise ProblemsFound(problems)
         return cls(
-            profiles.mentors,
+            with_open_places(profiles.mentors, config, dt.date.today()),
             profiles.taxonomy,
             config,
             templates_dir=templates_dir or root / "site_templates",
