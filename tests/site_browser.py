@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from tests.fixtures import write_mentors
 
@@ -171,16 +172,42 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     return BuiltSite(project, base / "site", result.stdout + result.stderr)
 
 
-@pytest.fixture(scope="session")
-def site_url(built_site: BuiltSite) -> Iterator[str]:
-    """The built site served on 127.0.0.1 at an ephemeral port; yields its base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(built_site.path))
+def _serve(folder: Path) -> Iterator[str]:
+    handler = functools.partial(_QuietHandler, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}/"
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site: BuiltSite) -> Iterator[str]:
+    """The built site served on 127.0.0.1 at an ephemeral port; yields its base URL."""
+    yield from _serve(built_site.path)
+
+
+BIG_DIRECTORY = 3000
+
+
+@pytest.fixture(scope="session")
+def big_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
+    """A site of 3,000 generated mentors (none of the samples), built once per session."""
+    from benchmarks.site_build import make_ours, synthetic_profiles
+
+    base = tmp_path_factory.mktemp("big-site")
+    taxonomy = yaml.safe_load((REPO / "mentors" / "taxonomy.yml").read_text(encoding="utf-8"))
+    make_ours(base / "project", synthetic_profiles(BIG_DIRECTORY, taxonomy))
+    result = build(base / "project", base / "site")
+    assert result.returncode == 0, result.stderr
+    return BuiltSite(base / "project", base / "site", result.stdout + result.stderr)
+
+
+@pytest.fixture(scope="session")
+def big_site_url(big_site: BuiltSite) -> Iterator[str]:
+    """The 3,000-mentor site served on 127.0.0.1; yields its base URL."""
+    yield from _serve(big_site.path)
 
 
 @pytest.fixture(scope="session")

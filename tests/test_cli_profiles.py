@@ -137,8 +137,8 @@ class TestNew:
         text = (project / "mentors" / "ana-lima.yml").read_text()
         assert text.splitlines()[0] == "# yaml-language-server: $schema=schema.json"
         data = yaml.safe_load(text)
-        # Every field of the profile is in the template (links as a commented example).
-        assert set(data) | {"links"} == set(profile_schema()["properties"])
+        # Every field of the profile is in the template (links, github as commented examples).
+        assert set(data) | {"links", "github"} == set(profile_schema()["properties"])
         # Every field is explained by a comment line just above it.
         lines = text.splitlines()
         for i, line in enumerate(lines):

@@ -61,7 +61,8 @@ def test_match_on_the_local_ledger(project: Path) -> None:
     assert code == 0
     matches = rows(project / ".ledger" / "Matches.csv")
     assert matches, out
-    assert {m["status"] for m in matches} == {"approved"}
+    # The shipped default is manual approval: new matches wait for staff.
+    assert {m["status"] for m in matches} == {"proposed"}
     assert all(m["reasons"] and float(m["score"]) > 0 for m in matches)
     statuses = {r["request_id"]: r["status"] for r in rows(requests_csv)}
     assert {statuses[m["request_id"]] for m in matches} == {"matched"}
