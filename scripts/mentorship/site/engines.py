@@ -11,6 +11,7 @@ Either way the site lands in one folder and a failed build leaves the previous o
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
@@ -26,7 +27,8 @@ from click import ClickException
 
 from ..config import load_config
 from ..errors import ConfigError, MentorshipError, ProblemsFound
-from .stage import CONFIG_NAME, STAGED_SITE, read_settings, stage
+from .search import add_to_search_index
+from .stage import CONFIG_NAME, SEARCH_ENTRIES, STAGED_SITE, read_settings, stage
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +84,8 @@ def build_zensical(root: Path, site_dir: Path) -> None:
             f"{STAGE_DIR}/docs: the guides' are the same under docs_dir, and mentors/*.md are "
             "the pages generated from the profiles."
         ) from None
+    entries = json.loads((config.parent / SEARCH_ENTRIES).read_text(encoding="utf-8"))
+    add_to_search_index(built, entries)
     _replace(site_dir, built)
 
 
