@@ -120,7 +120,8 @@ def synthetic_profiles(n: int, taxonomy: dict, seed: int = 7) -> list[tuple[str,
         industry = rng.choice(taxonomy["industries"])
         day = rng.randrange(7)
         data = {
-            "name": f"{first} {last}",
+            # Two mentors may not share a name: middle initials spell out i, unique to 17,576.
+            "name": f"{first} {'. '.join(chr(65 + i // 26**k % 26) for k in range(3))}. {last}",
             "pronouns": rng.choice(["she/her", "he/him", "they/them", ""]),
             "graduation_year": rng.randrange(1985, 2022),
             "program": rng.choice(["BSc Economics", "BA History", "MEng Civil Engineering"]),
