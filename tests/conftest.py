@@ -8,6 +8,9 @@ import pytest
 
 from tests.fake_google import FakeGoogle
 
+# No test reads the repository's own mentor profiles unless marked `repo_mentors`.
+pytest_plugins = ["tests.fixtures.guard"]
+
 
 @pytest.fixture
 def fake_google() -> Iterator[FakeGoogle]:

@@ -23,6 +23,8 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.fixtures import write_mentors
+
 REPO = Path(__file__).resolve().parents[1]
 MKDOCS = Path(sys.executable).with_name("mkdocs")
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
@@ -93,8 +95,11 @@ def make_project(
     files.
     """
     dest.mkdir(parents=True, exist_ok=True)
-    for folder in ("content", "mentors", "site_templates"):
+    for folder in ("content", "site_templates"):
         shutil.copytree(REPO / folder, dest / folder)
+    # The mentors are the test fixtures (tests/fixtures/), never the repository's samples.
+    write_mentors(dest / "mentors")
+    shutil.copy(REPO / "mentors" / "schema.json", dest / "mentors" / "schema.json")
     shutil.copy(REPO / "mkdocs.yml", dest / "mkdocs.yml")
     (dest / "scripts").symlink_to(REPO / "scripts", target_is_directory=True)
     pyproject = (REPO / "pyproject.toml").read_text(encoding="utf-8")

@@ -263,3 +263,25 @@ def test_google_credentials_live_in_the_nightly_environment_only():
             ):
                 assert job.get("environment") == "nightly", f"{path.name} {job_id}"
         assert "secrets.GOOGLE_CREDENTIALS" not in text or path.name == "nightly.yml"
+
+
+def test_issue_form_job_writes_only_what_it_needs_and_never_touches_issue_text_in_shell():
+    path = WORKFLOWS / "profile-from-issue.yml"
+    workflow = _load(path)
+    assert set(workflow["on"]) == {"issues"}
+    [job] = workflow["jobs"].values()
+    assert job["permissions"] == {
+        "contents": "write",
+        "pull-requests": "write",
+        "issues": "write",
+        "statuses": "write",
+    }
+    assert "environment" not in job
+    text = path.read_text(encoding="utf-8")
+    assert "secrets." not in text and "GCP_" not in text
+    for _, step in _steps(workflow):
+        run = step.get("run", "")
+        assert "${{" not in run, step.get("name")
+        assert "github.event" not in yaml.safe_dump(step.get("env", {}))
+    # The issue is read by Python from the payload file only.
+    assert 'prepare --event "$GITHUB_EVENT_PATH"' in text

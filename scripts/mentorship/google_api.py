@@ -21,7 +21,7 @@ import google.auth
 import gspread
 import requests
 from google.auth.credentials import AnonymousCredentials, Credentials
-from google.auth.exceptions import DefaultCredentialsError
+from google.auth.exceptions import DefaultCredentialsError, RefreshError, TransportError
 from google.auth.transport.requests import AuthorizedSession
 from gspread.http_client import HTTPClient
 
@@ -90,6 +90,33 @@ def credentials(scopes: Sequence[str], *, delegate: str = "") -> Credentials:
     return creds
 
 
+CREDENTIAL_ERRORS = (RefreshError, TransportError)
+"""What google-auth raises when a token cannot be had: the key was refused, or no answer."""
+
+
+def credential_failure(exc: BaseException) -> AccessError:
+    """A credential failure from google-auth as an AccessError that says how to fix it."""
+    if isinstance(exc, TransportError):
+        return AccessError(
+            "Could not reach Google's token endpoint to sign in "
+            f"({type(exc).__name__}: {_first_line(exc)}). Check the network or proxy of this "
+            "machine (on GitHub Actions, try the run again later), then run `mentorship doctor`."
+        )
+    return AccessError(
+        "Google refused the credentials when signing in "
+        f"({_first_line(exc)}). The service-account key was probably deleted, disabled or "
+        "replaced, or this machine's clock is wrong. Create a new JSON key (Google Cloud "
+        "console > IAM & Admin > Service accounts > the account > Keys > Add key), put it in "
+        "GOOGLE_APPLICATION_CREDENTIALS (on GitHub Actions: the GOOGLE_CREDENTIALS secret), "
+        "and run `mentorship doctor`."
+    )
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc.args[0] if exc.args else exc).strip()
+    return (text.splitlines() or [type(exc).__name__])[0][:200]
+
+
 def service_account_email(creds: Any) -> str:
     """The service account's email when the credentials are one, else ""."""
     email = getattr(creds, "service_account_email", "") or ""
@@ -103,9 +130,15 @@ class _RootSession(AuthorizedSession):
         super().__init__(creds)
         self._root = root
 
-    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+    def request(
+        self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any
+    ) -> requests.Response:
         """Same as AuthorizedSession.request, with the URL rewritten."""
-        return super().request(method, rewrite_url(url, self._root), *args, **kwargs)
+        text = url.decode() if isinstance(url, bytes) else url
+        response: requests.Response = super().request(
+            method, rewrite_url(text, self._root), *args, **kwargs
+        )
+        return response
 
 
 class RetryingHTTPClient(HTTPClient):
@@ -117,7 +150,7 @@ class RetryingHTTPClient(HTTPClient):
 
     policy = RetryPolicy()
 
-    def request(self, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+    def request(self, *args: Any, **kwargs: Any) -> requests.Response:
         """Send, retrying transient failures."""
         return self.policy.call(lambda: super(RetryingHTTPClient, self).request(*args, **kwargs))
 
@@ -129,7 +162,10 @@ def gspread_client(creds: Credentials, *, backoff: float | None = None) -> gspre
     against an API root override (the fake has no quota to be gentle with).
     """
     root = api_root()
-    client = gspread.Client(None, session=_RootSession(creds, root), http_client=RetryingHTTPClient)  # type: ignore[arg-type]
+    # gspread keeps `creds` only to build a session of its own; ours is given.
+    client = gspread.Client(
+        creds, session=_RootSession(creds, root), http_client=RetryingHTTPClient
+    )
     http = client.http_client
     assert isinstance(http, RetryingHTTPClient)
     http.policy = RetryPolicy(base=backoff if backoff is not None else (0.01 if root else 1.0))

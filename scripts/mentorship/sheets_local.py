@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .errors import AccessError, LedgerError
-from .ledger import WriteBatch
+from .ledger import WriteBatch, apply_batch
 
 _FORBIDDEN = set('/\\:*?"<>|\0')
 _FORMULA_START = frozenset("=+-@\t\r")
@@ -92,23 +92,13 @@ class LocalSpreadsheet:
             return
         current = self.read(sorted(touched))
         for title in sorted(touched):
-            rows = current[title]
-            if rows is None or not rows:
-                rows = [list(batch.new_tabs.get(title, []))] if title in batch.new_tabs else []
-                if not rows and current[title] is None:
-                    raise LedgerError(
-                        f"The local ledger has no worksheet {title!r} ({self.path(title)}) to update."
-                    )
-            for tab, row, col, value in batch.updates:
-                if tab != title:
-                    continue
-                while len(rows) < row:
-                    rows.append([])
-                cells = rows[row - 1]
-                cells.extend([""] * (col - len(cells)))
-                cells[col - 1] = value
-            rows.extend(list(r) for r in batch.appends.get(title, []))
-            self._replace(self.path(title), rows)
+            if current[title] is None and title not in batch.new_tabs:
+                raise LedgerError(
+                    f"The local ledger has no worksheet {title!r} ({self.path(title)}) to update."
+                )
+        apply_batch(current, batch)
+        for title in sorted(touched):
+            self._replace(self.path(title), current[title] or [])
 
     def _replace(self, path: Path, rows: list[list[str]]) -> None:
         try:

@@ -8,8 +8,8 @@ The stage is split along its seams, in the order data flows through it:
 - `reconcile`: those rows merged into the Requests table by stable request id, statuses decided.
 - `stage`: `run_sync`, which does all of it around one read and one write of a `Spreadsheet`.
 
-Nothing here talks to Google or the disk itself. The names below are the package's public API;
-import them from `mentorship.intake`.
+Nothing here talks to Google or the disk itself. The names below are the package's public API:
+other modules and tests take them from `mentorship.intake`.
 """
 
 from .answers import (
@@ -22,7 +22,14 @@ from .answers import (
     timestamp_order,
     valid_email,
 )
-from .layout import OPTIONAL_FIELDS, REQUIRED_FIELDS, Layout, column_letter, resolve_layout
+from .layout import (
+    OPTIONAL_FIELDS,
+    REQUIRED_FIELDS,
+    Layout,
+    column_letter,
+    resolve_layout,
+    title_key,
+)
 from .reconcile import MANAGED, InvalidRow, SyncReport, reconcile
 from .responses import (
     ANSWER_COLUMNS,
@@ -60,5 +67,6 @@ __all__ = [
     "run_sync",
     "term_lookup",
     "timestamp_order",
+    "title_key",
     "valid_email",
 ]

@@ -29,6 +29,7 @@ from pydantic_core import PydanticCustomError
 
 from ..errors import has_control
 from ..timezones import Ambiguous, Resolved, Unknown, resolve
+from ..weekly import WeeklyWindow
 from .photos import PHOTO_MAX_SIDE, image_size, photo_kind
 
 BIO_MAX_CHARS = 2000
@@ -199,6 +200,11 @@ class Window(BaseModel):
         """Minutes after midnight at which the window closes (1440 for 24:00)."""
         h, m = self.end.split(":")
         return int(h) * 60 + int(m)
+
+    @property
+    def weekly(self) -> WeeklyWindow:
+        """This window as the toolkit's one weekly-window type (day index, minutes)."""
+        return WeeklyWindow(self.day.index, self.start_minutes, self.end_minutes)
 
     @field_validator("start", "end", mode="before")
     @classmethod

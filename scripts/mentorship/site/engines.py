@@ -23,6 +23,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from click import ClickException
+
 from ..config import load_config
 from ..errors import ConfigError, MentorshipError, ProblemsFound
 from .search import add_to_search_index
@@ -73,6 +75,8 @@ def build_zensical(root: Path, site_dir: Path) -> None:
         shutil.rmtree(built)
     try:
         zensical.build(str(config), {"strict": True, "clean": False})
+    except ClickException as exc:  # zensical.config.ConfigurationError: it read mkdocs.yml
+        raise ConfigError(f"Zensical cannot use mkdocs.yml: {exc.format_message()}") from None
     except RuntimeError as exc:
         # Zensical has printed every issue with its file and line; this adds only the verdict.
         raise SiteBuildFailed(
@@ -112,7 +116,7 @@ def _snapshot(paths: list[Path]) -> dict[str, tuple[int, int]]:
     """Modification time and size of every file under `paths`, to notice edits by polling."""
     seen = {}
     for path in paths:
-        files = [path] if path.is_file() else path.rglob("*") if path.is_dir() else []
+        files: list[Path] = list(path.rglob("*")) if path.is_dir() else [path]
         for file in files:
             try:
                 stat = file.stat()

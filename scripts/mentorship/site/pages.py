@@ -1,12 +1,13 @@
 """The mentor section of the site as a list of generated files, independent of mkdocs.
 
-`MentorSite.load` reads the configuration and the profiles once per build; the hook asks it
-which files exist (`files`) and, page by page, for their HTML (`page_html`). The directory's
+`MentorSite.load` reads the configuration and the profiles once per build; `generate.py` asks
+it which files exist (`files`) and, page by page, for their HTML (`page_html`). The directory's
 pages and filter index come from `directory.py`, the mentors' search entries from `search.py`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
 import re
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from ..config import Config, load_config
 from ..errors import Problem, ProblemsFound
+from ..open_places import read_status, shown_accepting
 from ..profiles import Taxonomy, load_profiles
 from ..profiles.models import Mentor
 from .avatars import avatar_svg
@@ -66,6 +68,19 @@ def _front_matter(
     if not search:
         lines += ["search:", "  exclude: true"]
     return "\n".join([*lines, "---", ""])
+
+
+def with_open_places(mentors: Sequence[Mentor], config: Config, today: dt.date) -> list[Mentor]:
+    """The mentors with `accepting` as the directory must show it: the one place it is set.
+
+    False when the profile says so, is stale, or the nightly's open-places status gives no
+    place (see `mentorship.open_places`); without a status file, the YAML decides.
+    """
+    status = read_status(config.open_places_path)
+    age = config.matching.max_profile_age_days
+    return [
+        m.model_copy(update={"accepting": shown_accepting(m, status, today, age)}) for m in mentors
+    ]
 
 
 class MentorSite:
@@ -146,7 +161,7 @@ class MentorSite:
         if problems:
             raise ProblemsFound(problems)
         return cls(
-            profiles.mentors,
+            with_open_places(profiles.mentors, config, dt.date.today()),
             profiles.taxonomy,
             config,
             templates_dir=templates_dir or root / "site_templates",
@@ -155,14 +170,11 @@ class MentorSite:
         )
 
     def _photo_path(self, mentor: Mentor) -> Path | None:
+        # Validation allows only a bare file name under mentors/photos/ (see Profile.photo).
         if not mentor.photo:
             return None
-        base = self.config.mentors_path
-        name = mentor.photo.removeprefix("photos/")
-        for candidate in (base / "photos" / name, base / mentor.photo):
-            if candidate.is_file():
-                return candidate
-        return None
+        path = self.config.mentors_path / "photos" / mentor.photo
+        return path if path.is_file() else None
 
     def files(self) -> list[GeneratedFile]:
         """Every file the mentor section adds to the site."""

@@ -45,18 +45,17 @@ def add_to_search_index(site_dir: Path, entries: Sequence[dict[str, str]]) -> bo
     (`items`, each also with a level, a breadcrumb path and tags). Entries already there for
     the same locations are replaced, so running it twice never lists a mentor twice.
     """
-    for name, key in INDEX_FILES:
-        index_path = site_dir / name
-        if index_path.is_file():
-            break
-    else:
+    found = next(((site_dir / n, k) for n, k in INDEX_FILES if (site_dir / n).is_file()), None)
+    if found is None:
         return False
+    index_path, key = found
     document: dict[str, Any] = json.loads(index_path.read_text(encoding="utf-8"))
+    added: list[dict[str, Any]] = [dict(e) for e in entries]
     if key == "items":
-        entries = [{**e, "level": 1, "path": ["Find a mentor"], "tags": []} for e in entries]
-    ours = {e["location"] for e in entries}
+        added = [{**e, "level": 1, "path": ["Find a mentor"], "tags": []} for e in added]
+    ours = {e["location"] for e in added}
     kept = [d for d in document.get(key, []) if d.get("location") not in ours]
-    document[key] = kept + list(entries)
+    document[key] = kept + added
     index_path.write_text(
         json.dumps(document, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
     )

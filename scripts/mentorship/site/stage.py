@@ -57,14 +57,14 @@ _Loader.add_multi_constructor("", lambda loader, suffix, node: None)
 def read_settings(config_file: Path) -> SiteSettings:
     """The few settings of mkdocs.yml the stage uses (defaults as MkDocs has them)."""
     try:
-        data: Any = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506
+        data: Any = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_Loader)
     except FileNotFoundError:
         raise ConfigError(f"{config_file} does not exist; the site is configured there.") from None
     except yaml.YAMLError as exc:
         raise ConfigError(f"{config_file} is not valid YAML: {exc}") from None
     if not isinstance(data, dict):
         raise ConfigError(f"{config_file} must be a mapping of settings.")
-    theme = data.get("theme") if isinstance(data.get("theme"), dict) else {}
+    theme: dict[str, Any] = data["theme"] if isinstance(data.get("theme"), dict) else {}
     return SiteSettings(
         docs_dir=str(data.get("docs_dir") or "docs"),
         custom_dir=theme.get("custom_dir"),
