@@ -114,14 +114,17 @@ def synthetic_profiles(n: int, taxonomy: dict, seed: int = 7) -> list[tuple[str,
     rng = random.Random(seed)
     out = []
     for i in range(n):
-        first, last = rng.choice(FIRST), rng.choice(LAST)
+        # Every name differs (the validator refuses two mentors of the same name): each first
+        # and last name pair once, then again with a middle initial A, B, ... (up to 17,576).
+        first, last = FIRST[i % len(FIRST)], LAST[i // len(FIRST) % len(LAST)]
+        block = i // (len(FIRST) * len(LAST))
+        name = f"{first} {chr(ord('A') + block - 1)}. {last}" if block else f"{first} {last}"
         slug = f"{first.lower().replace('á', 'a')}-{last.lower().replace('í', 'i')}-{i:05d}"
         zone, location = rng.choice(ZONES)
         industry = rng.choice(taxonomy["industries"])
         day = rng.randrange(7)
         data = {
-            # Two mentors may not share a name: middle initials spell out i, unique to 17,576.
-            "name": f"{first} {'. '.join(chr(65 + i // 26**k % 26) for k in range(3))}. {last}",
+            "name": name,
             "pronouns": rng.choice(["she/her", "he/him", "they/them", ""]),
             "graduation_year": rng.randrange(1985, 2022),
             "program": rng.choice(["BSc Economics", "BA History", "MEng Civil Engineering"]),

@@ -268,8 +268,9 @@
     });
   }
 
-  // The index is loaded when the page is idle, or as soon as the reader reaches for a
-  // filter (or arrives with filters in the URL), whichever comes first.
+  // The index is loaded as soon as the reader reaches for a filter (or arrives with filters in
+  // the URL), and on a wide screen also once the page is idle. A phone waits for the tap on
+  // "Filters": its slow processor and network then go to the first cards alone.
   var loading = null;
   function loadIndex() {
     if (loading) return loading;
@@ -330,10 +331,9 @@
     setText(status, "Filtering mentors…");
     list.setAttribute("aria-busy", "true");
     loadIndex();
-  } else if (document.readyState === "complete") {
-    idle();
-  } else {
-    window.addEventListener("load", idle);
+  } else if (!window.matchMedia || matchMedia("(min-width: 60em)").matches) {
+    if (document.readyState === "complete") idle();
+    else window.addEventListener("load", idle);
   }
   function idle() {
     if (window.requestIdleCallback) requestIdleCallback(loadIndex, { timeout: 3000 });

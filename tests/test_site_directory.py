@@ -351,3 +351,22 @@ def test_axe_finds_no_violation_on_the_big_directory(
     ]
     assert found == [], "\n".join(map(str, found))
     context.close()
+
+
+def test_on_a_phone_the_index_loads_only_when_the_filters_are_opened(
+    browser: Any, big_site_url: str
+) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 800}, has_touch=True)
+    page = context.new_page()
+    fetched: list[str] = []
+    page.on("request", lambda r: fetched.append(r.url) if "directory-index" in r.url else None)
+    page.goto(big_site_url + "mentors/")
+    page.wait_for_load_state("networkidle")
+    assert fetched == [] and page.locator(".mentor-card").count() == PAGE_SIZE
+    page.locator(".mentor-filters__summary").tap()
+    page.wait_for_selector("[data-mentor-ready]", state="attached")
+    page.locator("#mentor-accepting").check()
+    status = page.locator("[data-mentor-status]").inner_text().strip()
+    assert re.fullmatch(r"Showing [\d,]+ of 3,000 mentors", status)
+    assert len(fetched) == 1
+    context.close()

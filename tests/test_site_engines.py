@@ -378,8 +378,13 @@ def test_restaging_rewrites_only_what_changed_and_drops_removed_mentors(tmp_path
     assert not (docs / "mentors" / "lee-closed.md").exists()
     assert not (docs / "assets" / "mentorship" / "avatars" / "lee-closed.svg").exists()
     rewritten = {p.relative_to(docs).as_posix() for p in after if after[p] != before.get(p)}
-    # The directory and mentors.json changed; no other mentor's page, picture or guide did.
-    assert {"mentors/index.md", "mentors.json"} <= rewritten
+    # The directory (with its filter index) and mentors.json changed; no other mentor's page,
+    # picture or guide did.
+    assert {
+        "mentors/index.md",
+        "mentors.json",
+        "assets/mentorship/directory-index.json",
+    } <= rewritten
     untouched = {f"mentors/{slug}.md" for slug in MENTORS if slug != "lee-closed"}
     untouched |= {"assets/mentorship/photos/kai-test.png", "guides/faq.md", "index.md"}
     assert not rewritten & untouched, rewritten & untouched

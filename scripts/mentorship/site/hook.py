@@ -16,6 +16,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
 
 from mentorship.config import load_config
 from mentorship.errors import MentorshipError, ProblemsFound
@@ -27,6 +28,8 @@ from mentorship.site.search import add_to_search_index
 log = logging.getLogger("mkdocs.hooks.mentorship")
 
 _site: MentorSite | None = None
+# The finished HTML of generated pages, set aside while Markdown runs on the others.
+_html: dict[str, str] = {}
 
 
 def _root(config: MkDocsConfig) -> Path:
@@ -79,6 +82,23 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     accepting = sum(1 for m in _site.mentors if m.accepting)
     log.info(f"Mentor directory: {len(_site.mentors)} mentors, {accepting} accepting mentees")
     return files
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """Spare a generated page's body (finished HTML) the Markdown parser; see on_page_content.
+
+    Markdown would pass the HTML through unchanged, but parsing it costs more than the rest of
+    the build of a mentor page, and there are thousands.
+    """
+    if _site is not None and _site.owns(page.file.src_uri):
+        _html[page.file.src_uri] = markdown
+        return ""
+    return markdown
+
+
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """Put back a generated page's finished HTML (set aside by on_page_markdown)."""
+    return _html.pop(page.file.src_uri, html)
 
 
 @event_priority(-100)  # after the search plugin has written its index
