@@ -1,22 +1,4 @@
-"""`mentorship doctor`: check the whole setup, one finding per line, each failure with its fix.
-
-It reads and never writes, so staff can run it as often as they like while following the setup
-guide. Checks, in order (a failed one stops only the checks that depend on it):
-
-- the configuration (`[tool.mentorship]` in pyproject.toml) loads;
-- the mentor profiles load without problems;
-- Google backend: credentials are found (and whose they are), the spreadsheet opens and reads,
-  every configured question title is a column of the responses tab (a missing one is shown with
-  the closest existing title), the calendar is reachable, and a delegate is set when a service
-  account sends invites (Google refuses attendees otherwise);
-- local backend: the ledger folder is usable and the responses CSV has every question;
-- the private roster (`Mentors` tab, or `Mentors.csv` in the ledger folder) exists and its
-  rows are usable; how many mentors it cannot reach yet;
-- the form's address looks like a Google Form and its prefill id is `entry.<digits>`;
-- whether a nightly run holds the ledger lock right now.
-
-Exit code 0 when everything is green, 2 otherwise (configuration or access problems).
-"""
+"""The doctor's checks that need no Google client: configuration, profiles, form, ledger."""
 
 from __future__ import annotations
 
@@ -24,18 +6,15 @@ import datetime as dt
 import difflib
 import os
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
-from . import backends
-from .config import Config, load_config
-from .errors import MentorshipError
-from .ledger import Spreadsheet
+from .. import backends
+from ..config import Config
+from ..ledger import Spreadsheet
 
 FORM_URL_RE = re.compile(r"^https://docs\.google\.com/forms/d/(e/)?[A-Za-z0-9_-]{10,}/viewform$")
 ENTRY_RE = re.compile(r"^entry\.\d+$")
-API_ROOT_ENV = "MENTORSHIP_GOOGLE_API_ROOT"
 
 
 @dataclass(frozen=True)
@@ -51,40 +30,6 @@ class Finding:
         """'✓ check: detail' or '✗ check: detail' plus an indented 'fix:' line."""
         line = f"{'✓' if self.ok else '✗'} {self.check}: {self.detail}"
         return line if self.ok or not self.fix else f"{line}\n    fix: {self.fix}"
-
-
-@dataclass(frozen=True)
-class Identity:
-    """Whose Google credentials were found: a service account email, or a description."""
-
-    description: str
-    service_account: str = ""
-
-
-def google_identity(env: Mapping[str, str]) -> Identity:
-    """Find Application Default Credentials and say whose they are. Raises MentorshipError."""
-    import google.auth
-    from google.auth.exceptions import DefaultCredentialsError
-
-    try:
-        credentials, project = google.auth.default()
-    except DefaultCredentialsError as exc:
-        if env.get(API_ROOT_ENV):
-            # Rehearsals and tests point the clients at the loopback fake, which needs none
-            # (the clients then use anonymous credentials, as this says).
-            return Identity(f"none needed: Google APIs at {env[API_ROOT_ENV]} ({API_ROOT_ENV})")
-        raise MentorshipError(f"no Application Default Credentials found ({exc})") from None
-    email = getattr(credentials, "service_account_email", None) or ""
-    if email and "@" in email:
-        where = env.get("GOOGLE_APPLICATION_CREDENTIALS") or "workload identity / metadata"
-        return Identity(f"service account {email} (from {where})", email)
-    kind = type(credentials).__module__
-    if "external_account" in kind or "identity_pool" in kind:
-        return Identity("workload identity federation without service account impersonation")
-    return Identity(
-        "your own Google account (gcloud auth application-default login)"
-        + (f", project {project}" if project else "")
-    )
 
 
 def _closest(title: str, header: list[str]) -> str:
@@ -114,10 +59,13 @@ def check_questions(config: Config, values: list[list[str]] | None, where: str) 
             "submit one test answer to the form so Google writes the question titles, then "
             "run the doctor again",
         )
+    from ..intake import title_key  # the one matcher sync uses too
+
+    present = {title_key(h) for h in header}
     missing = [
         f'{field} = "{title}" is not a column{_closest(title, header)}'
         for field, title in config.questions.items()
-        if title.strip() not in header
+        if title_key(title) not in present
     ]
     if missing:
         return Finding(
@@ -125,7 +73,7 @@ def check_questions(config: Config, values: list[list[str]] | None, where: str) 
             "form questions",
             "; ".join(missing),
             "make the form's question title and [tool.mentorship.questions] in pyproject.toml "
-            "identical, character for character",
+            "the same words (letter case and spacing do not matter)",
         )
     return Finding(
         True,
@@ -207,7 +155,7 @@ def check_timezone_entry(config: Config) -> Finding:
 
 def check_profiles(config: Config) -> Finding:
     """Every mentor profile loads without problems."""
-    from .profiles import load_profiles
+    from ..profiles import load_profiles
 
     profiles = load_profiles(config.mentors_path)
     if profiles.problems:
@@ -225,8 +173,8 @@ def check_profiles(config: Config) -> Finding:
 
 def check_roster(config: Config, sheet: Spreadsheet) -> Finding:
     """The private roster tab exists, its rows are usable; how many mentors it cannot reach."""
-    from .profiles import load_profiles
-    from .roster import ROSTER_COLUMNS, read_roster, with_contacts
+    from ..profiles import load_profiles
+    from ..roster import ROSTER_COLUMNS, read_roster, with_contacts
 
     title = config.roster.worksheet
     roster = read_roster(sheet, title)
@@ -257,7 +205,7 @@ def check_roster(config: Config, sheet: Spreadsheet) -> Finding:
 
 def check_lock(sheet: Spreadsheet, now: dt.datetime) -> Finding:
     """Whether a nightly run holds the ledger lock now (informational unless it looks stuck)."""
-    from .lock import RUNS, holder_of
+    from ..lock import RUNS, holder_of
 
     claim = holder_of(sheet, now)
     if claim is None:
@@ -271,29 +219,7 @@ def check_lock(sheet: Spreadsheet, now: dt.datetime) -> Finding:
     )
 
 
-def check_invite_sender(config: Config, identity: Identity) -> Finding:
-    """A service account may invite attendees only while acting for a staff user (delegate)."""
-    # The Google modules load only here: the local backend's doctor needs none of them.
-    from .google_api import CALENDAR_SCOPES
-
-    delegate = config.calendar.delegate.strip()
-    if identity.service_account and not delegate:
-        return Finding(
-            False,
-            "invite sender",
-            f"{identity.service_account} is a service account and "
-            "[tool.mentorship.calendar] delegate is empty: Google refuses to invite attendees "
-            "from a service account (forbiddenForServiceAccounts)",
-            "set up domain-wide delegation for the service account with the scopes "
-            f"{','.join(CALENDAR_SCOPES)}, and set delegate to the staff address "
-            "invites come from",
-        )
-    if delegate:
-        return Finding(True, "invite sender", f"invites are sent as {delegate}")
-    return Finding(True, "invite sender", "invites are sent as the signed-in account")
-
-
-def _local_checks(config: Config, now: dt.datetime) -> Iterator[Finding]:
+def local_checks(config: Config, now: dt.datetime) -> Iterator[Finding]:
     folder = config.local_path
     if folder.is_dir():
         usable = os.access(folder, os.W_OK)
@@ -332,127 +258,6 @@ def _local_checks(config: Config, now: dt.datetime) -> Iterator[Finding]:
     yield finding
     yield check_roster(config, sheet)
     yield check_lock(sheet, now)
-
-
-def _google_checks(
-    config: Config,
-    env: Mapping[str, str],
-    now: dt.datetime,
-    calendar_probe: Callable[[Config], str] | None,
-) -> Iterator[Finding]:
-    try:
-        identity = google_identity(env)
-    except MentorshipError as exc:
-        yield Finding(
-            False,
-            "credentials",
-            str(exc),
-            "locally: export GOOGLE_APPLICATION_CREDENTIALS=/path/to/key.json (or run "
-            "`gcloud auth application-default login`); on GitHub Actions: set the variables "
-            "GCP_WORKLOAD_IDENTITY_PROVIDER and GCP_SERVICE_ACCOUNT, or the secret "
-            "GOOGLE_CREDENTIALS",
-        )
-        return
-    yield Finding(True, "credentials", identity.description)
-    share_with = identity.service_account or "the account above"
-    sheet: Spreadsheet | None = None
-    try:
-        opened = backends.open_spreadsheet(config)
-        values = opened.read([config.responses_worksheet])[config.responses_worksheet]
-    except MentorshipError as exc:
-        yield Finding(
-            False,
-            "spreadsheet",
-            str(exc),
-            f"share the spreadsheet with {share_with} as Editor, and check spreadsheet_key",
-        )
-    else:
-        sheet = opened
-        yield Finding(True, "spreadsheet", f"opened {config.spreadsheet_key} and read it")
-        yield check_questions(config, values, "the spreadsheet")
-        yield check_roster(config, opened)
-    calendar_id = config.calendar.calendar_id
-    if calendar_probe is not None:
-        try:
-            detail = calendar_probe(config)
-        except MentorshipError as exc:
-            yield Finding(
-                False,
-                "calendar",
-                str(exc),
-                f"give {config.calendar.delegate or share_with} 'Make changes to events' on "
-                f"calendar {calendar_id}, and check calendar_id in [tool.mentorship.calendar]",
-            )
-        else:
-            yield Finding(True, "calendar", detail)
-    yield check_invite_sender(config, identity)
-    if sheet is not None:
-        yield check_lock(sheet, now)
-
-
-def google_calendar_probe(config: Config) -> str:
-    """List one event of the configured calendar (events.list, maxResults=1); AccessError if refused."""
-    from googleapiclient.errors import HttpError
-
-    from .calendar.google import open_google_calendar
-    from .errors import AccessError
-
-    calendar = open_google_calendar(config.calendar)
-    calendar_id = config.calendar.calendar_id.strip() or "primary"
-    try:
-        calendar.service.events().list(calendarId=calendar_id, maxResults=1).execute()
-    except HttpError as exc:
-        status = exc.resp.status
-        why = {404: "was not found", 403: "refused access", 401: "refused the credentials"}
-        raise AccessError(
-            f"calendar {calendar_id} {why.get(status, f'answered HTTP {status}')}"
-        ) from None
-    return f"can list events on {calendar_id}"
-
-
-def diagnose(
-    root: Path | None = None,
-    env: Mapping[str, str] | None = None,
-    now: dt.datetime | None = None,
-    calendar_probe: Callable[[Config], str] | None = google_calendar_probe,
-) -> list[Finding]:
-    """Run every check and return the findings in order (nothing is written anywhere)."""
-    env = os.environ if env is None else env
-    now = now or dt.datetime.now(dt.UTC)
-    findings: list[Finding] = []
-    try:
-        config = load_config(root)
-    except MentorshipError as exc:
-        return [
-            Finding(
-                False,
-                "configuration",
-                str(exc),
-                "fix [tool.mentorship] in pyproject.toml (the README shows a complete table)",
-            )
-        ]
-    findings.append(
-        Finding(True, "configuration", f"backend {config.backend!r}, approval {config.approval!r}")
-    )
-    try:
-        findings.append(check_profiles(config))
-    except MentorshipError as exc:
-        findings.append(Finding(False, "mentor profiles", str(exc), "restore mentors/taxonomy.yml"))
-    checks: Iterator[Finding] = (
-        _local_checks(config, now)
-        if config.backend == "local"
-        else _google_checks(config, env, now, calendar_probe)
-    )
-    ledger: list[Finding] = []
-    try:
-        ledger.extend(checks)
-    except MentorshipError as exc:
-        ledger.append(Finding(False, "ledger", str(exc), "see the message"))
-    # The lock goes last: it is the state of tonight's run, not part of the setup.
-    findings += [f for f in ledger if f.check != "run lock"]
-    findings.extend(check_form(config))
-    findings += [f for f in ledger if f.check == "run lock"]
-    return findings
 
 
 def exit_code(findings: list[Finding]) -> int:
