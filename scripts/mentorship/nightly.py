@@ -162,7 +162,7 @@ def _contacts(
         now,
     )
     reachable = reachable_mentors(spreadsheet, profiles.mentors, roster.worksheet)
-    report.unlisted = len(reachable.unlisted)
+    report.unlisted_slugs = reachable.unlisted
     return reachable.mentors
 
 

@@ -56,10 +56,15 @@ class NightlyReport:
     profile_problems: int = 0
     lock_note: str = ""
     max_profile_age_days: int = 0
-    # Mentors with no usable roster row (not matched); a count only, the list is staff's
-    # (`mentorship roster check`).
-    unlisted: int = 0
+    # Mentors with no usable roster row (not matched): counted in public, named in the
+    # private report only.
+    unlisted_slugs: list[str] = field(default_factory=list)
     contacts: ContactSyncReport | None = None
+
+    @property
+    def unlisted(self) -> int:
+        """How many mentors the roster cannot reach."""
+        return len(self.unlisted_slugs)
 
     @property
     def attention(self) -> list[str]:
@@ -124,6 +129,7 @@ class NightlyReport:
             "no time yet": len(self.invites.no_time) if self.invites else 0,
             "waiting": len(self.match.waiting) if self.match else 0,
             "stale profiles": len(self.stale),
+            "no roster row": self.unlisted,
             "awaiting approval": len(self.match.proposals) if self.match else 0,
             "withdrawn": len(settled.withdrawn) if settled else 0,
             "cancelled": len(self.invites.cancelled) if self.invites else 0,
@@ -199,12 +205,15 @@ class NightlyReport:
                 for r in self.match.settled.rewaiting
             ]
             lines.append("")
-        if self.contacts and (self.contacts.added or self.unlisted):
+        if self.unlisted_slugs or (self.contacts and self.contacts.added):
+            added = self.contacts.added if self.contacts else 0
+            lines += ["## Mentors without a roster row", ""]
+            lines += [f"The Mentor contact form added {added} row(s) to the Mentors tab.", ""]
             lines += [
-                f"Mentor contact form: {self.contacts.added} new roster row(s); "
-                f"{self.unlisted} mentor(s) without a roster row.",
-                "",
+                f"- `{slug}`: not matched until the Mentors tab has their email"
+                for slug in self.unlisted_slugs
             ]
+            lines.append("")
         if self.invites and self.invites.moved:
             lines += ["## Moved after a decline", ""]
             lines += [
