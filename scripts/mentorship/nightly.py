@@ -33,6 +33,8 @@ from .intake import SyncReport, run_sync
 from .ledger import Spreadsheet, WriteBatch
 from .lock import DEFAULT_SETTLE, Claim, acquire, holder_of
 from .matching.stage import MatchReport, run_match
+from .messages.send import Mailer
+from .messages.stage import MessagesReport, run_messages
 from .profiles import ProfileSet
 from .scheduling import describe_local
 
@@ -107,6 +109,7 @@ class NightlyReport:
     sync: SyncReport | None = None
     match: MatchReport | None = None
     invites: InviteReport | None = None
+    messages: MessagesReport | None = None
     stale: list[StaleProfile] = field(default_factory=list)
     profile_problems: int = 0
     lock_note: str = ""
@@ -187,6 +190,8 @@ class NightlyReport:
             lines += self._invite_table()
             lines += [f"- {line}" for line in self.invites.summary()]
             lines.append("")
+        if self.messages:
+            lines += [self.messages.public_markdown(), ""]
         return "\n".join(lines).rstrip() + "\n"
 
     def _invite_table(self) -> list[str]:
@@ -229,12 +234,14 @@ def run_nightly(
     holder: str | None = None,
     settle: float = DEFAULT_SETTLE,
     clock: Callable[[], float] = time.monotonic,
+    mailer: Mailer | None = None,
 ) -> NightlyReport:
     """Sync, match and invite under the ledger lock; return the report (see the module docstring).
 
     `now` is the run's time for every stage (one run, one timestamp); the lock's heartbeat adds
     the time elapsed since the start. Raises LockedError when another run holds the lock, and
     whatever a stage raises (ConfigError, AccessError, LedgerError) after releasing the lock.
+    Messages go out after the invites through `mailer` (None: messages are off).
     """
     began = clock()
 
@@ -262,6 +269,8 @@ def run_nightly(
         report.sync = run_sync(preview, config, profiles.taxonomy, mentors, now)
         report.match = run_match(preview, mentors, config, now)
         report.invites = run_invites(preview, calendar, mentors, config, now, dry_run=True)
+        if mailer is not None:
+            report.messages = run_messages(preview, None, mentors, config, now, dry_run=True)
         for stage in (report.sync, report.match):
             stage.dry_run = True
         return report
@@ -275,6 +284,9 @@ def run_nightly(
         report.match = run_match(spreadsheet, mentors, config, now)
         lock.refresh(lock_now())
         report.invites = run_invites(spreadsheet, calendar, mentors, config, now)
+        if mailer is not None:
+            lock.refresh(lock_now())
+            report.messages = run_messages(spreadsheet, mailer, mentors, config, now)
     except LockedError:
         raise  # our claim was taken over: it is not ours to release
     except MentorshipError as exc:

@@ -43,6 +43,7 @@ def main(verbose: int, quiet: bool) -> None:
 from . import (  # noqa: E402,F401
     invite_cmd,
     match_cmd,
+    messages_cmd,
     nightly_cmd,
     profiles_cmds,
     sync_cmd,

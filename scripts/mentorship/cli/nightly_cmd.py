@@ -50,7 +50,7 @@ def _one_line(text: str) -> str:
 @click.option("--now", "now_text", hidden=True, help="Run as of this ISO time (for replays).")
 @click.pass_context
 def nightly(ctx: click.Context, dry_run: bool, strict: bool, now_text: str | None) -> None:
-    """Sync the form's answers, match students to mentors and send invites, under a lock.
+    """Sync the form's answers, match students to mentors, send invites and messages, under a lock.
 
     Prints a Markdown run report, and appends it to $GITHUB_STEP_SUMMARY when that is set.
     Exit 0 when the run finished (rows needing attention are listed in the report; with
@@ -58,7 +58,7 @@ def nightly(ctx: click.Context, dry_run: bool, strict: bool, now_text: str | Non
     holds the ledger lock.
     """
     # Imported here so that `mentorship --help` and the other commands stay quick (scipy).
-    from ..backends import open_calendar, open_spreadsheet
+    from ..backends import open_calendar, open_mailer, open_spreadsheet
     from ..config import load_config
     from ..nightly import run_nightly
     from ..profiles import load_profiles
@@ -68,8 +68,16 @@ def nightly(ctx: click.Context, dry_run: bool, strict: bool, now_text: str | Non
     profiles = load_profiles(config.mentors_path)
     spreadsheet = open_spreadsheet(config)
     calendar = open_calendar(config)
+    mailer = open_mailer(config)
     report = run_nightly(
-        config, spreadsheet, calendar, profiles, now, dry_run=dry_run, settle=_settle()
+        config,
+        spreadsheet,
+        calendar,
+        profiles,
+        now,
+        dry_run=dry_run,
+        settle=_settle(),
+        mailer=mailer,
     )
     markdown = report.to_markdown()
     click.echo(markdown)
