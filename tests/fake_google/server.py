@@ -37,6 +37,8 @@ class State:
         #: One entry per event change that Google would have mailed attendees about.
         self.notifications: list[dict[str, Any]] = []
         self.etag_counter = 0
+        #: Emails Gmail accepted (users.messages.send), in order; see gmail.py.
+        self.mail: list[dict[str, Any]] = []
 
     def new_event_id(self) -> str:
         """An id like the ones Google picks when the client sends none (base32hex)."""
@@ -247,6 +249,11 @@ class FakeGoogle:
             calendar.add_busy(self.state, calendar_id, start, end)
 
     @property
+    def mail(self) -> list[dict[str, Any]]:
+        """Every email Gmail accepted: id, userId, to, subject, headers, raw bytes."""
+        return list(self.state.mail)
+
+    @property
     def notifications(self) -> list[dict[str, Any]]:
         """Event changes Google would have notified attendees of: calendarId, eventId,
         action (insert/update/cancel), sendUpdates (all/externalOnly/none), attendees."""
@@ -308,6 +315,7 @@ class FakeGoogle:
                 },
                 "calendars": calendar.dump(self.state),
                 "notifications": list(self.state.notifications),
+                "mail": [{k: v for k, v in m.items() if k != "raw"} for m in self.state.mail],
             }
 
     def seed(self, data: Mapping[str, Any]) -> None:
@@ -336,6 +344,10 @@ class FakeGoogle:
             return drive.route(self.state, req)
         if path.startswith("/calendar/v3/"):
             return calendar.route(self.state, req)
+        if path.startswith("/gmail/v1/"):
+            from . import gmail
+
+            return gmail.route(self.state, req)
         if path.startswith("/batch"):
             from . import batch
 
