@@ -151,7 +151,7 @@ class _Handler:
             sink.rcpts += 1
             if sink.drop_rcpt > 0:
                 sink.drop_rcpt -= 1
-                session.transport.close()  # nothing delivered: the client may try again
+                server.transport.close()  # nothing delivered: the client may try again
                 return "421 closing"
             if sink.refuse_rcpt:
                 return sink.refuse_rcpt
@@ -173,7 +173,7 @@ class _Handler:
             sink.on_message(count)
         if drop:
             # The message arrived, then the connection died before the client heard "250".
-            session.transport.close()
+            server.transport.close()
             return "250 OK"
         return "250 OK"
 

@@ -138,7 +138,7 @@ def test_a_template_mistake_names_the_file_and_line(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"invalid_answer\.md:\d+"):
         Templates(tmp_path, fallback=None).render("invalid_answer", {"name": "x"})
     (tmp_path / "request_closed.md").write_text("---\nsubject: Hi\n---\n{{ nobody }}\n")
-    with pytest.raises(ConfigError, match="request_closed.md: 'nobody' is undefined"):
+    with pytest.raises(ConfigError, match=r"request_closed\.md: 'nobody' is undefined"):
         Templates(tmp_path, fallback=None).render("request_closed", {"name": "x"})
     (tmp_path / "match_cancelled.md").write_text("No subject here\n")
     with pytest.raises(ConfigError, match="has no subject"):
@@ -147,13 +147,13 @@ def test_a_template_mistake_names_the_file_and_line(tmp_path: Path) -> None:
 
 def test_the_consent_phrase_is_the_one_intake_writes() -> None:
     """people.NO_CONSENT must stay equal to intake's reason for a refused consent."""
+    from mentorship.intake import parse_responses
+    from mentorship.profiles.taxonomy import load_taxonomy
+
     from tests.nightly_project import QUESTIONS
 
-    from mentorship.intake import parse_responses
-    from mentorship.profiles import load_profiles
-
     repo = Path(__file__).resolve().parents[1]
-    taxonomy = load_profiles(repo / "mentors").taxonomy
+    taxonomy = load_taxonomy(repo / "mentors" / "taxonomy.yml")
     header = list(QUESTIONS.values())
     row = [
         "01/11/2026 10:00:00",

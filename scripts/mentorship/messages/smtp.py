@@ -160,7 +160,7 @@ class SmtpMailer:
 
     def _data(self, conn: smtplib.SMTP, email: EmailMessage, payload: bytes) -> SendResult:
         try:
-            _code, text = conn.data(payload)
+            code, text = conn.data(payload)
         except smtplib.SMTPDataError as exc:
             # The server answered and refused: nothing was delivered.
             words = (
@@ -183,7 +183,16 @@ class SmtpMailer:
                     f"handed over ({type(exc).__name__}); it may have been delivered"
                 ),
             )
-        return SendResult("sent", str(email["Message-ID"]), text.decode("utf-8", "replace"))
+        words = text.decode("utf-8", "replace")
+        if code != 250:
+            # smtplib returns the final reply instead of raising: the server refused it.
+            try:
+                conn.rset()
+            except (smtplib.SMTPException, OSError):
+                self._drop()
+            kind = "failed" if code >= 500 else "later"
+            return SendResult(kind, message=f"refused the message ({code} {words})")
+        return SendResult("sent", str(email["Message-ID"]), words)
 
     def confirm(self, message_ids: Sequence[str]) -> dict[str, bool | None]:
         """An SMTP server cannot be asked what it delivered."""
