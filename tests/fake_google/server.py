@@ -251,7 +251,8 @@ class FakeGoogle:
     @property
     def mail(self) -> list[dict[str, Any]]:
         """Every email Gmail accepted: id, userId, to, subject, headers, raw bytes."""
-        return list(self.state.mail)
+        with self._lock:  # a call in progress finishes first
+            return list(self.state.mail)
 
     @property
     def notifications(self) -> list[dict[str, Any]]:
