@@ -152,10 +152,11 @@ def _seed(fake: FakeGoogle) -> None:
     )
 
 
-def test_cli_killed_after_each_gmail_send_never_sends_twice(tmp_path: Path) -> None:
+def test_cli_killed_after_a_gmail_send_never_sends_twice(tmp_path: Path) -> None:
     with FakeGoogle(seed=1) as fake:
         env = cli_env(MENTORSHIP_GOOGLE_API_ROOT=fake.base_url)
-        for k in range(1, len(DUE) + 1):
+        # The first, a middle and the last send (the SMTP test kills after every one).
+        for k in (1, 4, len(DUE)):
             root = tmp_path / f"k{k}"
             _project(root)
             fake.reset()

@@ -11,6 +11,8 @@ guide. Checks, in order (a failed one stops only the checks that depend on it):
   account sends invites (Google refuses attendees otherwise);
 - local backend: the ledger folder is usable and the responses CSV has every question;
 - the form's address looks like a Google Form and its prefill id is `entry.<digits>`;
+- messages: where they go (and, for Gmail, the extra delegation scope), the SMTP password in
+  the environment, and every message template parses;
 - whether a nightly run holds the ledger lock right now.
 
 Exit code 0 when everything is green, 2 otherwise (configuration or access problems).
@@ -225,6 +227,72 @@ def check_invite_sender(config: Config, identity: Identity) -> Finding:
     return Finding(True, "invite sender", "invites are sent as the signed-in account")
 
 
+def check_messages(config: Config, env: Mapping[str, str]) -> Iterator[Finding]:
+    """Where messages go, what that needs, and whether every template parses."""
+    from .messages.gmail import GMAIL_SCOPES
+    from .messages.render import Templates
+    from .messages.smtp import PASSWORD_ENV
+    from .messages.stage import effective_backend
+
+    settings = config.messages
+    backend = effective_backend(config)
+    if backend == "off":
+        yield Finding(
+            True,
+            "messages",
+            "off: students and mentors get no email from the toolkit",
+            "",
+        )
+        return
+    if backend == "local":
+        yield Finding(True, "messages", f"written as .eml files to {settings.outbox_dir}/")
+    elif backend == "smtp":
+        if not settings.smtp_host.strip():
+            yield Finding(
+                False,
+                "messages",
+                'backend "smtp" has no smtp_host',
+                "set smtp_host (and smtp_port, smtp_security) in [tool.mentorship.messages]",
+            )
+        elif settings.smtp_user.strip() and not env.get(PASSWORD_ENV):
+            yield Finding(
+                False,
+                "messages",
+                f"smtp_user is {settings.smtp_user.strip()!r} but {PASSWORD_ENV} is not set",
+                f"set {PASSWORD_ENV} in the environment (a repository secret on Actions)",
+            )
+        else:
+            yield Finding(
+                True,
+                "messages",
+                f"sent through {settings.smtp_host}:{settings.smtp_port} "
+                f"({settings.smtp_security})",
+            )
+    else:
+        mailbox = (settings.gmail_user or config.calendar.delegate).strip()
+        if not mailbox:
+            yield Finding(
+                False,
+                "messages",
+                'backend "gmail" has no mailbox to send as',
+                "set gmail_user in [tool.mentorship.messages] (or the calendar's delegate)",
+            )
+        else:
+            yield Finding(
+                True,
+                "messages",
+                f"sent as {mailbox} through the Gmail API; the service account's domain-wide "
+                f"delegation must include the scope {GMAIL_SCOPES[0]}",
+            )
+    templates = Templates(config.root / settings.templates_dir)
+    try:
+        count = templates.check()
+    except MentorshipError as exc:
+        yield Finding(False, "message templates", str(exc), "fix the template it names")
+    else:
+        yield Finding(True, "message templates", f"{count} templates parse")
+
+
 def _local_checks(config: Config, now: dt.datetime) -> Iterator[Finding]:
     folder = config.local_path
     if folder.is_dir():
@@ -379,6 +447,7 @@ def diagnose(
     # The lock goes last: it is the state of tonight's run, not part of the setup.
     findings += [f for f in ledger if f.check != "run lock"]
     findings.extend(check_form(config))
+    findings.extend(check_messages(config, env))
     findings += [f for f in ledger if f.check == "run lock"]
     return findings
 

@@ -174,6 +174,19 @@ class Templates:
             )
         return subject, text
 
+    def check(self) -> int:
+        """Parse every kind's template (ConfigError at the first mistake); how many there are."""
+        from .kinds import NAMES
+
+        for kind in NAMES:
+            template = self.source(kind)
+            try:
+                self._html.parse(template.subject)
+                self._html.parse(template.body)
+            except jinja2.TemplateSyntaxError as exc:
+                raise ConfigError(f"{self._path(kind)}:{exc.lineno}: {exc.message}") from None
+        return len(NAMES)
+
     def render(self, kind: str, values: Mapping[str, Any]) -> Rendered:
         """Render one message; a template mistake is a ConfigError naming the file and line."""
         template = self.source(kind)
