@@ -7,17 +7,34 @@ STAMP := $(VENV)/.installed-stamp
 # mkdocs 1.6 / material 9 on purpose (see the README), so the banner only hides real messages.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: demo test lint site serve install clean
+.PHONY: demo test lint site serve install lock clean
 
-# The virtual environment, reinstalled whenever the declared dependencies change.
-$(STAMP): pyproject.toml package.json package-lock.json
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+# The virtual environment, rebuilt from scratch whenever the lock files change: exactly the
+# pinned, hash-checked versions of requirements/test.txt (made by `make lock`, never here),
+# then the toolkit itself, editable, with the locked setuptools instead of a fresh download.
+$(STAMP): pyproject.toml requirements/test.txt package.json package-lock.json
+	$(PYTHON) -m venv --clear $(VENV)
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/test.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	npm ci --silent --no-audit --no-fund
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Regenerate requirements/*.txt from pyproject.toml after changing a dependency, then commit
+# them. uv resolves once for every Python from 3.11 up (--universal) with one version of each
+# package for all of them (--fork-strategy fewest), and records every file's hash. Versions
+# already locked are kept when they still fit; `make lock LOCK_UPGRADE=--upgrade` takes the
+# newest that pyproject.toml allows. The runtime lock (nightly, deploy) reuses the test
+# lock's versions. The build backend (setuptools, from [build-system]) is locked too.
+LOCK_FLAGS := --universal --fork-strategy fewest --python-version 3.11 --generate-hashes \
+	--custom-compile-command 'make lock' --quiet $(LOCK_UPGRADE)
+BUILD_REQUIRES := $(BIN)/python -c 'import tomllib; print(*tomllib.load(open("pyproject.toml", "rb"))["build-system"]["requires"], sep="\n")'
+lock: $(STAMP)
+	$(BUILD_REQUIRES) | $(BIN)/uv pip compile pyproject.toml - --extra test $(LOCK_FLAGS) \
+	  -o requirements/test.txt
+	$(BUILD_REQUIRES) | $(BIN)/uv pip compile pyproject.toml - -c requirements/test.txt \
+	  $(LOCK_FLAGS) -o requirements/runtime.txt
 
 site: $(STAMP)
 	$(BIN)/mkdocs build --strict --site-dir site

@@ -31,6 +31,7 @@ from mentorship import google_api  # noqa: E402
 from mentorship.calendar.google import GoogleCalendar  # noqa: E402
 from mentorship.calendar.stage import run_invites  # noqa: E402
 from mentorship.config import CalendarConfig, Config  # noqa: E402
+from mentorship.google_transport import RetryPolicy  # noqa: E402
 from mentorship.sheets_local import LocalSpreadsheet  # noqa: E402
 
 from tests.fake_google import FakeGoogle  # noqa: E402
@@ -79,7 +80,7 @@ def run(
         service,
         config.calendar.calendar_id,
         batch_uri=google_api.calendar_batch_uri(),
-        base_delay=0.01,
+        retry=RetryPolicy(base=0.01),
     )
     started = time.perf_counter()
     report = run_invites(sheet, calendar, mentors, config, NOW)

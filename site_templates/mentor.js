@@ -1,9 +1,26 @@
-/* A mentor page's availability, converted to the visitor's own timezone.
+/* A mentor page's availability, converted to the visitor's own timezone, and the request
+ * link pre-filled with that timezone.
  *
  * Windows are weekly wall-clock times in the mentor's timezone. Each is placed on its real
  * date in the coming week (in the mentor's zone) and converted through the Intl API, so a
  * daylight-saving change in either zone gives the right hour for that week.
  */
+// The request link also pre-fills the form's time-zone question with the visitor's IANA zone,
+// so a student who comes through the directory never types one. Without JavaScript the link
+// still works, with the mentor filled in.
+(function () {
+  "use strict";
+
+  var link = document.querySelector("[data-mentor-request][data-timezone-entry]");
+  if (!link || !window.Intl || !window.URL) return;
+  var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  var entry = link.getAttribute("data-timezone-entry");
+  if (!zone || !entry) return;
+  var url = new URL(link.href);
+  url.searchParams.set(entry, zone);
+  link.href = url.toString();
+})();
+
 (function () {
   "use strict";
 

@@ -93,6 +93,7 @@ responses_worksheet = "{RESPONSES_TAB}"
 [tool.mentorship.form]
 url = "https://docs.google.com/forms/d/e/1FAIpQLSe-generated-form-0123456789/viewform"
 mentor_entry = "entry.1234567890"
+timezone_entry = "entry.2345678901"
 
 [tool.mentorship.questions]
 {questions}

@@ -84,11 +84,13 @@ def make_project(
     *,
     form: tuple[str, str] | None = None,
     profiles: dict[str, str] | None = None,
+    timezone_entry: str = "",
 ) -> Path:
     """A copy of the repository's site sources in `dest` (scripts/ linked, not copied).
 
-    `form` sets `[tool.mentorship.form]` (url, entry); None leaves it empty. `profiles` adds
-    or replaces `mentors/<slug>.yml` files.
+    `form` sets `[tool.mentorship.form]` (url, entry); None leaves it empty. `timezone_entry`
+    sets the time-zone question's prefill id. `profiles` adds or replaces `mentors/<slug>.yml`
+    files.
     """
     dest.mkdir(parents=True, exist_ok=True)
     for folder in ("content", "mentors", "site_templates"):
@@ -102,6 +104,12 @@ def make_project(
         lambda m: f'{m.group(1)}url = "{url}"\nmentor_entry = "{entry}"',
         pyproject,
         flags=re.S,
+    )
+    pyproject = re.sub(
+        r'^timezone_entry = "[^"]*"$',
+        f'timezone_entry = "{timezone_entry}"',
+        pyproject,
+        flags=re.M,
     )
     (dest / "pyproject.toml").write_text(pyproject, encoding="utf-8")
     for slug, text in (profiles or {}).items():

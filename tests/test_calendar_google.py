@@ -18,6 +18,7 @@ from mentorship.calendar.google import GoogleCalendar
 from mentorship.calendar.stage import run_invites
 from mentorship.config import Config
 from mentorship.errors import AccessError
+from mentorship.google_transport import RetryPolicy
 from mentorship.ledger import MATCH_COLUMNS, MATCHES, Table, WriteBatch
 
 from tests import google_clients
@@ -51,8 +52,9 @@ def google_calendar(
         CAL,
         batch_uri=f"{fake.base_url}/batch/calendar/v3",
         http=http,
-        base_delay=0.001,
-        sleep=(sleeps.append if sleeps is not None else lambda _s: None),
+        retry=RetryPolicy(
+            base=0.001, sleep=sleeps.append if sleeps is not None else lambda _s: None
+        ),
     )
 
 

@@ -95,3 +95,28 @@ def test_form_settings_must_be_a_google_form_and_an_entry_id(project: Path):
     assert not checks["form url"].ok and "not a Google Form address" in checks["form url"].detail
     assert not checks["form prefill id"].ok
     assert "entry.<digits>" in checks["form prefill id"].detail
+
+
+@pytest.mark.parametrize(
+    ("entry", "words"),
+    [
+        ("", "timezone_entry is empty"),
+        ("2345678901", "is not of the form entry.<digits>"),
+        ("entry.1234567890", "the same as mentor_entry"),
+    ],
+)
+def test_the_timezone_prefill_id_must_be_set_and_not_the_mentor_ones(
+    project: Path, entry: str, words: str
+):
+    path = project / "pyproject.toml"
+    path.write_text(path.read_text().replace('"entry.2345678901"', f'"{entry}"'))
+    findings = diagnose(project, env={}, now=NOW)
+    finding = by_check(findings)["form time-zone prefill id"]
+    assert not finding.ok and words in finding.detail
+    assert "timezone_entry" in finding.fix
+    assert exit_code(findings) == 2
+
+
+def test_a_distinct_timezone_prefill_id_is_green(project: Path):
+    finding = by_check(diagnose(project, env={}, now=NOW))["form time-zone prefill id"]
+    assert finding.ok and finding.detail == "entry.2345678901"

@@ -8,6 +8,7 @@ import pytest
 import requests
 from googleapiclient.errors import HttpError
 from mentorship import google_api
+from mentorship.google_transport import is_transient, parse_error_body
 
 from tests import google_clients
 from tests.fake_google import FakeGoogle
@@ -287,7 +288,7 @@ def test_rate_limit_403_body_matches_googles(service, fake_google):
     assert err.value.error_details == [
         {"domain": "usageLimits", "reason": "rateLimitExceeded", "message": "Rate Limit Exceeded"}
     ]
-    assert google_api.is_retryable(403, {"errors": err.value.error_details})
+    assert is_transient(403, parse_error_body({"errors": err.value.error_details}).reasons)
 
 
 def test_service_account_invites_are_refused_with_an_actionable_message(service, fake_google):

@@ -10,6 +10,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from mentorship import google_api
 from mentorship.errors import AccessError
+from mentorship.google_transport import is_transient, parse_error_body
 
 ACCOUNT = "mentoring-bot@alumni-office.iam.gserviceaccount.com"
 
@@ -70,8 +71,10 @@ def test_delegate_with_user_credentials_says_what_to_do(tmp_path, monkeypatch):
 def test_no_adc_and_no_api_root_explains_how_to_authenticate(tmp_path, monkeypatch):
     monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(tmp_path / "missing.json"))
     monkeypatch.delenv(google_api.API_ROOT_ENV, raising=False)
-    with pytest.raises(AccessError, match="gcloud auth application-default login"):
+    with pytest.raises(AccessError, match="gcloud auth application-default login") as caught:
         google_api.credentials(google_api.SHEETS_SCOPES)
+    # The advice names only what an installed package has: the local backend, not tests/.
+    assert 'backend = "local"' in str(caught.value) and "tests." not in str(caught.value)
 
 
 @pytest.mark.parametrize(
@@ -198,5 +201,5 @@ def test_describe_http_error_tells_staff_what_to_do(status, body, service, expec
         (400, {}, False),
     ],
 )
-def test_is_retryable(status, error, retry):
-    assert google_api.is_retryable(status, error) is retry
+def test_is_transient(status, error, retry):
+    assert is_transient(status, parse_error_body({"error": error}).reasons) is retry

@@ -13,10 +13,11 @@ from typing import Any
 import pytest
 from mentorship.config import load_config
 from mentorship.errors import LedgerError
+from mentorship.google_transport import RetryPolicy
 from mentorship.intake import SyncReport, run_sync
 from mentorship.ledger import REQUESTS
 from mentorship.profiles.taxonomy import load_taxonomy
-from mentorship.sheets_google import GoogleSpreadsheet, RetryPolicy
+from mentorship.sheets_google import GoogleSpreadsheet
 from mentorship.sheets_local import LocalSpreadsheet
 
 from tests.fake_google import FakeGoogle
@@ -405,5 +406,6 @@ def test_the_sample_responses_cover_the_messy_cases(tmp_path: Path) -> None:
     assert report.status_counts.get("invalid", 0) >= 4
     assert report.status_counts.get("superseded", 0) >= 2
     assert len(report.warnings) == 2  # the untitled column and the repeated title
-    notes = " ".join(r[17] for r in LocalSpreadsheet(folder).read([REQUESTS])[REQUESTS] or [])
+    rows = LocalSpreadsheet(folder).read([REQUESTS])[REQUESTS] or []
+    notes = " ".join(r[rows[0].index("note")] for r in rows)
     assert "not in the directory" in notes and "not accepting" in notes and "other answer" in notes

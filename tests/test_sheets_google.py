@@ -13,10 +13,11 @@ import requests
 from gspread.exceptions import APIError
 from mentorship.config import load_config
 from mentorship.errors import AccessError
+from mentorship.google_transport import RetryPolicy
 from mentorship.intake import run_sync
 from mentorship.ledger import REQUESTS, WriteBatch
 from mentorship.profiles.taxonomy import load_taxonomy
-from mentorship.sheets_google import GoogleSpreadsheet, RetryPolicy
+from mentorship.sheets_google import GoogleSpreadsheet
 
 from tests.fake_google import FakeGoogle, Formula
 from tests.google_clients import gspread_client

@@ -473,3 +473,18 @@ def test_yaml_extension_is_reported_not_silently_skipped(mentors: Path) -> None:
     assert [str(p) for p in result.problems] == [
         "mentors/test-mentor.yaml: a profile file must end in .yml; rename it to test-mentor.yml"
     ]
+
+
+def test_timezone_given_as_an_ambiguous_abbreviation_names_the_candidates(mentors: Path) -> None:
+    msg = only(mentors, edit(VALID, 13, "timezone: IST"))
+    assert "'IST' could be India (Asia/Kolkata), Ireland (Europe/Dublin) or Israel" in msg
+
+
+def test_timezone_given_as_an_offset_asks_for_the_city_zone(mentors: Path) -> None:
+    msg = only(mentors, edit(VALID, 13, 'timezone: "UTC+1"'))
+    assert "a fixed offset is wrong for half the year" in msg
+
+
+def test_timezone_given_as_a_city_in_another_language_suggests_its_zone(mentors: Path) -> None:
+    msg = only(mentors, edit(VALID, 13, "timezone: München"))
+    assert "did you mean 'Europe/Berlin'?" in msg

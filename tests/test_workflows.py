@@ -28,7 +28,7 @@ def _tool(name: str) -> str:
     local = Path(sys.executable).parent / name
     found = str(local) if local.exists() else shutil.which(name)
     if not found:
-        pytest.fail(f"{name} is not installed: run `pip install -e '.[test]'`")
+        pytest.fail(f"{name} is not installed: run `make install`")
     return found
 
 
@@ -210,3 +210,41 @@ def test_the_dry_run_input_reaches_the_command(tmp_path: Path, dry_run: str, wri
     assert result.returncode == 0, result.stderr
     assert ("(dry run)" in result.stdout.splitlines()[0]) is not writes
     assert (tmp_path / ".ledger" / "Requests.csv").exists() is writes
+
+
+def _pip_installs(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if "pip install" in line]
+
+
+@pytest.mark.parametrize("path", WORKFLOW_FILES, ids=lambda p: p.name)
+def test_every_install_takes_the_hash_checked_lock(path: Path):
+    installs = _pip_installs(path.read_text(encoding="utf-8"))
+    for line in installs:
+        # Either the lock, hash-checked, or the toolkit itself with nothing resolved besides.
+        locked = "--require-hashes -r requirements/" in line
+        assert locked or ("--no-deps" in line and "--no-build-isolation" in line), line
+    assert not installs or any("--require-hashes" in line for line in installs), path.name
+
+
+def test_make_installs_the_lock_and_regenerates_it_only_on_request():
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    installs = _pip_installs(makefile)
+    assert any("--require-hashes -r requirements/test.txt" in line for line in installs)
+    assert all("--require-hashes" in line or "--no-deps" in line for line in installs)
+    recipe = makefile.split("\n$(STAMP):")[1].split("\n\n")[0]
+    assert "uv pip compile" not in recipe  # only `make lock` writes requirements/*.txt
+    assert "\nlock: " in makefile and "-o requirements/test.txt" in makefile
+
+
+def test_pull_requests_are_tested_on_every_supported_python():
+    tests = _load(WORKFLOWS / "validate.yml")["jobs"]["tests"]
+    assert tests["strategy"]["matrix"]["python"] == ["3.11", "3.12", "3.13"]
+    assert tests["container"]["image"] == "python:${{ matrix.python }}-trixie"
+    assert 'requires-python = ">=3.11"' in (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+
+
+def test_dependabot_updates_actions_python_and_npm():
+    config = yaml.safe_load((ROOT / ".github" / "dependabot.yml").read_text(encoding="utf-8"))
+    ecosystems = {u["package-ecosystem"] for u in config["updates"]}
+    assert ecosystems == {"github-actions", "pip", "npm"}
+    assert all(u["cooldown"]["default-days"] >= 7 for u in config["updates"])

@@ -34,10 +34,13 @@ QUESTION_FIELDS = (
 
 @dataclass(frozen=True)
 class FormConfig:
-    """The Google Form students use; `mentor_entry` is the prefill id of the mentor question."""
+    """The Google Form students use; `mentor_entry` is the prefill id of the mentor question,
+    `timezone_entry` that of the time-zone question (the mentor page fills in the visitor's
+    zone, so students who come through the directory never type one)."""
 
     url: str = ""
     mentor_entry: str = ""
+    timezone_entry: str = ""
 
 
 @dataclass(frozen=True)

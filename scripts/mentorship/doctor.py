@@ -169,6 +169,40 @@ def check_form(config: Config) -> Iterator[Finding]:
             'copy the "entry.1234567890" part of the pre-filled link (the one followed by '
             "your test mentor's slug) into mentor_entry",
         )
+    yield check_timezone_entry(config)
+
+
+def check_timezone_entry(config: Config) -> Finding:
+    """The prefill id of the time-zone question: set, well-formed, not the mentor question's."""
+    entry, mentor = config.form.timezone_entry.strip(), config.form.mentor_entry.strip()
+    fix = (
+        'in the pre-filled link, copy the "entry.<digits>" part followed by the time zone you '
+        "typed (e.g. Europe/London) into timezone_entry; the mentor page then fills in each "
+        "visitor's zone"
+    )
+    if not entry:
+        return Finding(
+            False,
+            "form time-zone prefill id",
+            "[tool.mentorship.form] timezone_entry is empty",
+            fix,
+        )
+    if not ENTRY_RE.match(entry):
+        return Finding(
+            False,
+            "form time-zone prefill id",
+            f"timezone_entry {entry!r} is not of the form entry.<digits>",
+            fix,
+        )
+    if entry == mentor:
+        return Finding(
+            False,
+            "form time-zone prefill id",
+            f"timezone_entry is the same as mentor_entry ({entry}): the link would fill the "
+            "zone into the mentor question",
+            fix,
+        )
+    return Finding(True, "form time-zone prefill id", entry)
 
 
 def check_profiles(config: Config) -> Finding:

@@ -5,18 +5,15 @@ authorized-user JSON named by GOOGLE_APPLICATION_CREDENTIALS, `gcloud auth
 application-default login`, or workload identity federation on GitHub Actions). Nothing here
 reads a key path from the repository.
 
-`MENTORSHIP_GOOGLE_API_ROOT` (e.g. `http://127.0.0.1:8765`, printed by
-`python -m tests.fake_google`) sends every Sheets, Drive and Calendar call to that root
-instead of Google, so staff and tests can rehearse the real CLI against the loopback fake.
-Unset, the clients talk to Google.
+`MENTORSHIP_GOOGLE_API_ROOT` (e.g. `http://127.0.0.1:8765`) sends every Sheets, Drive and
+Calendar call to that root instead of Google, so a developer's checkout and the tests can run the
+real CLI against the loopback fake in the repository's tests/ (not installed with the package).
+Unset, the clients talk to Google. Retries and Google's error bodies are `google_transport`'s.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import random
-import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -26,10 +23,15 @@ import requests
 from google.auth.credentials import AnonymousCredentials, Credentials
 from google.auth.exceptions import DefaultCredentialsError
 from google.auth.transport.requests import AuthorizedSession
-from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
 
 from mentorship.errors import AccessError
+from mentorship.google_transport import (
+    RATE_LIMIT_REASONS,
+    USAGE_LIMIT_REASONS,
+    RetryPolicy,
+    parse_error_body,
+)
 
 API_ROOT_ENV = "MENTORSHIP_GOOGLE_API_ROOT"
 #: The hosts the clients call; each is replaced by the API root when one is set.
@@ -39,7 +41,6 @@ CALENDAR_SCOPES = (
     "https://www.googleapis.com/auth/calendar.events",
     "https://www.googleapis.com/auth/calendar.freebusy",
 )
-_RATE_LIMIT_REASONS = {"rateLimitExceeded", "userRateLimitExceeded", "RATE_LIMIT_EXCEEDED"}
 
 
 def api_root() -> str | None:
@@ -73,8 +74,8 @@ def credentials(scopes: Sequence[str], *, delegate: str = "") -> Credentials:
             "No Google credentials found. Set GOOGLE_APPLICATION_CREDENTIALS to the path of a "
             "service-account JSON key kept outside the repository, or run `gcloud auth "
             "application-default login`; on GitHub Actions use workload identity federation "
-            "(google-github-actions/auth). To rehearse without Google, start "
-            f"`python -m tests.fake_google` and set {API_ROOT_ENV} to the URL it prints."
+            "(google-github-actions/auth). To try the toolkit without Google, set "
+            '`backend = "local"` in [tool.mentorship] of pyproject.toml.'
         ) from None
     if delegate:
         with_subject = getattr(creds, "with_subject", None)
@@ -107,48 +108,18 @@ class _RootSession(AuthorizedSession):
         return super().request(method, rewrite_url(url, self._root), *args, **kwargs)
 
 
-def is_retryable(status: int, error: Any) -> bool:
-    """Whether Google's answer is worth retrying: 408, 429, 5xx, and 403 rate limits."""
-    if status in (408, 429) or status >= 500:
-        return True
-    if status == 403 and isinstance(error, dict):
-        reasons = {e.get("reason") for e in error.get("errors") or [] if isinstance(e, dict)}
-        reasons |= {d.get("reason") for d in error.get("details") or [] if isinstance(d, dict)}
-        return bool(reasons & _RATE_LIMIT_REASONS)
-    return False
-
-
 class RetryingHTTPClient(HTTPClient):
-    """gspread's HTTP client with bounded exponential backoff (with jitter).
+    """gspread's HTTP client, retrying transient failures by `google_transport.RetryPolicy`.
 
-    Retries 408, 429, 5xx, rate-limit 403 and dropped connections, up to `max_attempts`
-    tries in all, honouring Retry-After. Any other error is raised at once.
+    `policy` is replaced by `gspread_client` (a shorter first wait against the fake) and by
+    `sheets_google.GoogleSpreadsheet`, which owns its retries and sets one attempt here.
     """
 
-    max_attempts = 6
-    base_delay = 1.0
-    max_delay = 32.0
-    sleep: Callable[[float], None] = staticmethod(time.sleep)
+    policy = RetryPolicy()
 
     def request(self, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
         """Send, retrying transient failures."""
-        for attempt in range(1, self.max_attempts + 1):
-            try:
-                return super().request(*args, **kwargs)
-            except APIError as err:
-                if attempt == self.max_attempts or not is_retryable(err.code, err.error):
-                    raise
-                retry_after = err.response.headers.get("Retry-After", "")
-                delay = float(retry_after) if retry_after.isdigit() else None
-            except requests.ConnectionError:
-                if attempt == self.max_attempts:
-                    raise
-                delay = None
-            if delay is None:
-                delay = min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
-                delay *= 0.5 + random.random() / 2
-            self.sleep(delay)
-        raise AssertionError("unreachable")
+        return self.policy.call(lambda: super(RetryingHTTPClient, self).request(*args, **kwargs))
 
 
 def gspread_client(creds: Credentials, *, backoff: float | None = None) -> gspread.Client:
@@ -161,7 +132,7 @@ def gspread_client(creds: Credentials, *, backoff: float | None = None) -> gspre
     client = gspread.Client(None, session=_RootSession(creds, root), http_client=RetryingHTTPClient)  # type: ignore[arg-type]
     http = client.http_client
     assert isinstance(http, RetryingHTTPClient)
-    http.base_delay = backoff if backoff is not None else (0.01 if root else 1.0)
+    http.policy = RetryPolicy(base=backoff if backoff is not None else (0.01 if root else 1.0))
     # requests waits forever by default; a stuck connection must not hang the nightly run.
     # (connect, read) in seconds; googleapiclient's own default is 60 s.
     client.set_timeout((10, 300))
@@ -200,23 +171,6 @@ def calendar_batch(callback: Callable[..., Any] | None = None) -> Any:
     return BatchHttpRequest(callback=callback, batch_uri=calendar_batch_uri())
 
 
-def _error_fields(body: Any) -> tuple[str, str, set[str]]:
-    """(message, status, reasons) from a Google error body (bytes, str or parsed)."""
-    if isinstance(body, bytes):
-        body = body.decode("utf-8", "replace")
-    if isinstance(body, str):
-        try:
-            body = json.loads(body)
-        except ValueError:
-            return body.strip()[:200], "", set()
-    error = body.get("error", body) if isinstance(body, dict) else {}
-    if not isinstance(error, dict):
-        return str(error), "", set()
-    reasons = {str(e.get("reason")) for e in error.get("errors") or [] if isinstance(e, dict)}
-    reasons |= {str(d.get("reason")) for d in error.get("details") or [] if isinstance(d, dict)}
-    return str(error.get("message", "")), str(error.get("status", "")), reasons
-
-
 def describe_http_error(
     status: int,
     body: Any,
@@ -228,7 +182,8 @@ def describe_http_error(
 
     `service` is "sheets" (also Drive) or "calendar"; `body` is Google's error body.
     """
-    message, status_name, reasons = _error_fields(body)
+    parsed = parse_error_body(body)
+    message, status_name, reasons = parsed.message, parsed.status_name, parsed.reasons
     account = service_account_email or "the service account in GOOGLE_APPLICATION_CREDENTIALS"
     said = f" Google said: {message}" if message else ""
     if status == 403 and "forbiddenForServiceAccounts" in reasons:
@@ -242,9 +197,16 @@ def describe_http_error(
             "or run with an authorized-user credential (`gcloud auth application-default "
             "login`) of the staff account that owns the program calendar."
         )
-    if (status in (403, 429) and reasons & _RATE_LIMIT_REASONS) or status == 429:
+    api = "Calendar" if service == "calendar" else "Sheets"
+    if status == 403 and reasons & USAGE_LIMIT_REASONS:
         return AccessError(
-            f"Google's rate limit for the {'Calendar' if service == 'calendar' else 'Sheets'} API "
+            f"Google's usage limit for the {api} API is used up for now (403 "
+            f"{', '.join(sorted(reasons & USAGE_LIMIT_REASONS))}); such limits reset within a "
+            "day. Nothing is lost: run the command again later." + said
+        )
+    if (status == 403 and reasons & RATE_LIMIT_REASONS) or status == 429:
+        return AccessError(
+            f"Google's rate limit for the {api} API "
             f"was still exceeded after several retries ({status} {status_name or 'rate limit'}). "
             "Nothing is lost: wait a few minutes and run the command again; if it keeps "
             "happening, ask for a higher quota in the Google Cloud console." + said

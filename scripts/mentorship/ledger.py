@@ -32,6 +32,9 @@ REQUEST_COLUMNS: tuple[str, ...] = (
     "topics",
     "goals",
     "preferred_mentor",
+    # What the student typed ("London") and the zone it became ("Europe/London"); staff correct
+    # a row by editing `timezone`, and sync keeps that edit while the typed answer stays the same.
+    "timezone_answer",
     "timezone",
     "availability",
     "languages",

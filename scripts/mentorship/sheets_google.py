@@ -10,15 +10,13 @@ A run costs a constant number of API calls whatever the number of rows:
 
 Appended rows go to explicit ranges just below the last row `read` saw, and cell updates name
 their cells, so repeating a write is harmless; that is what makes retries safe. 429, 5xx and
-rate-limit 403 answers are retried with exponential backoff and full jitter. Access errors
+rate-limit 403 answers are retried by `google_transport`'s one policy. Access errors
 become `AccessError`s saying what to do (share the sheet with the service account, named).
 """
 
 from __future__ import annotations
 
 import logging
-import random
-import time
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -28,85 +26,19 @@ from gspread.http_client import HTTPClient
 from gspread.utils import absolute_range_name, rowcol_to_a1
 
 from .errors import AccessError, LedgerError, MentorshipError
+from .google_transport import GoogleError, RetryPolicy
 from .ledger import WriteBatch
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-RATE_LIMIT_REASONS = frozenset(
-    {"rateLimitExceeded", "userRateLimitExceeded", "RATE_LIMIT_EXCEEDED", "quotaExceeded"}
-)
 # Google creates tabs 1000 x 26 by default; bigger grids are asked for up front.
 DEFAULT_ROWS = 1000
 DEFAULT_COLUMNS = 26
 # When a tab's grid must grow, this many spare rows come with it, so the next runs do not need
 # a grid request of their own.
 SPARE_ROWS = 1000
-
-
-class RetryPolicy:
-    """How often and how long to retry: `attempts` in all, sleeping up to base * 2**n seconds.
-
-    `sleep` and `rng` are parameters so tests can run retries without waiting.
-    """
-
-    def __init__(
-        self,
-        attempts: int = 6,
-        base: float = 1.0,
-        cap: float = 32.0,
-        sleep: Callable[[float], None] = time.sleep,
-        rng: random.Random | None = None,
-    ):
-        self.attempts = attempts
-        self.base = base
-        self.cap = cap
-        self.sleep = sleep
-        self.rng = rng or random.Random()
-
-    def delay(self, attempt: int, retry_after: float | None) -> float:
-        """Seconds to wait before attempt `attempt + 1` (full jitter, Retry-After respected)."""
-        wait = self.rng.uniform(0, min(self.cap, self.base * 2**attempt))
-        return max(wait, retry_after or 0.0)
-
-
-def error_details(exc: BaseException) -> tuple[int | None, str, str]:
-    """(HTTP status, reason, message) of a failed call; status None for a network error."""
-    response = getattr(exc, "response", None)
-    if response is None and exc.args and isinstance(exc.args[0], requests.Response):
-        response = exc.args[0]
-    if response is None or not isinstance(response, requests.Response):
-        return None, "", str(exc)
-    reason, message = "", response.reason or ""
-    try:
-        error = response.json().get("error", {})
-    except (ValueError, AttributeError):
-        error = {}
-    if isinstance(error, dict):
-        message = str(error.get("message") or message)
-        for item in error.get("errors") or []:
-            reason = reason or str(item.get("reason") or "")
-        for item in error.get("details") or []:
-            reason = reason or str(item.get("reason") or "")
-        reason = reason or str(error.get("status") or "")
-    return response.status_code, reason, message
-
-
-def _retry_after(exc: BaseException) -> float | None:
-    response = getattr(exc, "response", None)
-    value = response.headers.get("Retry-After") if response is not None else None
-    try:
-        return min(float(value), 60.0) if value else None
-    except ValueError:
-        return None
-
-
-def _retryable(status: int | None, reason: str) -> bool:
-    if status is None:
-        return True
-    return status in RETRY_STATUSES or (status == 403 and reason in RATE_LIMIT_REASONS)
 
 
 class GoogleSpreadsheet:
@@ -131,8 +63,8 @@ class GoogleSpreadsheet:
         self.calls = 0
         # This class owns the retries (it must know whether a write is being repeated), so a
         # retrying HTTP client (google_api.RetryingHTTPClient) is told to try once.
-        if hasattr(http, "max_attempts"):
-            http.max_attempts = 1
+        if hasattr(http, "policy"):
+            http.policy = RetryPolicy(attempts=1)
         metadata = self._call(
             "read the spreadsheet's metadata", lambda: http.fetch_sheet_metadata(key)
         )
@@ -286,44 +218,43 @@ class GoogleSpreadsheet:
         there when the metadata was read). It counts as success, which is safe because
         spreadsheets.batchUpdate applies all its requests or none.
         """
-        attempt = 0
+        tries = 0
         while True:
+            tries += 1
             self.calls += 1
             try:
                 return call()
             except (APIError, requests.RequestException) as exc:
-                status, reason, message = error_details(exc)
-                if already_done and status == 400 and already_done in message:
+                error = GoogleError.from_exception(exc)
+                assert error is not None  # both exception types are failed requests
+                if already_done and error.status == 400 and already_done in error.message:
                     log.info("sheets: an earlier attempt to %s had taken effect", what)
                     return None  # type: ignore[return-value]
-                if not _retryable(status, reason) or attempt + 1 >= self.retry.attempts:
-                    body = getattr(getattr(exc, "response", None), "content", b"")
-                    raise self._explain(what, status, reason, message, attempt + 1, body) from None
-                wait = self.retry.delay(attempt, _retry_after(exc))
+                if not self.retry.should_retry(error, tries):
+                    raise self._explain(what, error, tries) from None
+                wait = self.retry.wait(tries - 1, error.retry_after)
                 log.info(
                     "sheets: %s got %s%s; retry %d in %.1f s",
                     what,
-                    status or "a network error",
-                    f" ({reason})" if reason else "",
-                    attempt + 1,
+                    error.status or "a network error",
+                    f" ({error.reason})" if error.reasons else "",
+                    tries,
                     wait,
                 )
-                self.retry.sleep(wait)
-                attempt += 1
 
-    def _explain(
-        self, what: str, status: int | None, reason: str, message: str, attempts: int, body: Any
-    ) -> MentorshipError:
+    def _explain(self, what: str, error: GoogleError, attempts: int) -> MentorshipError:
         from .google_api import describe_http_error
 
-        if status is None or status >= 500:
+        status, message = error.status, error.message
+        if status is None or status >= 500 or status == 408:
             got = f"HTTP {status}" if status else "network errors"
             return AccessError(
                 f"Google kept answering {got} when trying to {what} ({attempts} attempts); "
                 "this is temporary. Nothing is lost: run the command again later."
             )
         if status == 403 and (
-            reason in ("accessNotConfigured", "SERVICE_DISABLED") or "has not been used" in message
+            error.reasons & {"accessNotConfigured", "SERVICE_DISABLED"}
+            or "has not been used" in message
         ):
             return AccessError(
                 f"The Google Sheets API is not enabled for the credentials' project ({message}). "
@@ -331,8 +262,8 @@ class GoogleSpreadsheet:
                 "API), then run again."
             )
         if status in (401, 403, 404, 429):
-            error = describe_http_error(status, body, service_account_email=self.account)
-            return AccessError(f"{error} (spreadsheet {self.key})")
+            described = describe_http_error(status, error.body, service_account_email=self.account)
+            return AccessError(f"{described} (spreadsheet {self.key})")
         return LedgerError(
             f"Google refused to {what} in spreadsheet {self.key} (HTTP {status}: {message})."
         )

@@ -94,6 +94,12 @@ def _serialize(response: Response) -> str:
             "Content-Type: application/json; charset=UTF-8\r\n"
             f"Content-Length: {len(body.encode('utf-8'))}\r\n"
         )
+    # Extra headers of the part (Retry-After on an injected fault); the framing ones are above.
+    head += "".join(
+        f"{name}: {value}\r\n"
+        for name, value in response.headers.items()
+        if name.lower() not in ("content-type", "content-length")
+    )
     reason = _REASONS.get(response.status, "Error")
     return f"HTTP/1.1 {response.status} {reason}\r\n{head}\r\n{body}"
 

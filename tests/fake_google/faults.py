@@ -28,6 +28,7 @@ class Fault:
     status: int
     match: str | None = None
     reason: str = ""
+    retry_after: int | None = None
 
     def matches(self, key: str) -> bool:
         """Whether this fault applies to a call with this key."""
@@ -41,6 +42,7 @@ class Fault:
             "status": self.status,
             "match": self.match,
             "reason": self.reason,
+            "retry_after": self.retry_after,
         }
 
 
@@ -51,6 +53,7 @@ class Decision:
     kind: str
     status: int
     reason: str = ""
+    retry_after: int | None = None
 
 
 class Faults:
@@ -63,15 +66,22 @@ class Faults:
         self._seen = 0
 
     def fail_next(
-        self, count: int = 1, status: int = 429, *, match: str | None = None, reason: str = ""
+        self,
+        count: int = 1,
+        status: int = 429,
+        *,
+        match: str | None = None,
+        reason: str = "",
+        retry_after: int | None = None,
     ) -> None:
         """Answer the next `count` matching calls with `status`, without applying them.
 
         `status` 429 is Google's quota error, 503/500 an outage, 403 with
         `reason="rateLimitExceeded"` the Calendar/Drive rate limit, plain 403 a refusal.
+        `retry_after` adds a Retry-After header (seconds), as Google may on 429 and 503.
         """
         with self._lock:
-            self._pending.append(Fault(FAIL, count, status, match, reason))
+            self._pending.append(Fault(FAIL, count, status, match, reason, retry_after))
 
     def store_then_fail(
         self, count: int = 1, status: int = 503, *, match: str | None = None
@@ -99,7 +109,10 @@ class Faults:
     def pending(self) -> list[Fault]:
         """The faults not yet used up (a copy)."""
         with self._lock:
-            return [Fault(f.kind, f.count, f.status, f.match, f.reason) for f in self._pending]
+            return [
+                Fault(f.kind, f.count, f.status, f.match, f.reason, f.retry_after)
+                for f in self._pending
+            ]
 
     def decide(self, key: str) -> Decision | None:
         """Consume the fault (if any) that applies to this call."""
@@ -112,14 +125,14 @@ class Faults:
                     fault.count -= 1
                     if fault.count <= 0:
                         self._pending.remove(fault)
-                    return Decision(fault.kind, fault.status, fault.reason)
+                    return Decision(fault.kind, fault.status, fault.reason, fault.retry_after)
             return None
 
     def configure(self, spec: dict[str, Any]) -> None:
         """Apply a JSON spec from the control endpoint.
 
         Keys: `clear` (bool), `fail_next` / `store_then_fail` (an object or a list of objects
-        with `count`, `status`, `match`, `reason`), `fail_after` (`{"calls", "status"}`).
+        with `count`, `status`, `match`, `reason`, `retry_after`), `fail_after` (`{"calls", "status"}`).
         """
         if spec.get("clear"):
             self.clear()
@@ -132,8 +145,8 @@ class Faults:
                 continue
             for item in items if isinstance(items, list) else [items]:
                 kwargs = {k: item[k] for k in ("status", "match") if k in item}
-                if name == "fail_next" and "reason" in item:
-                    kwargs["reason"] = item["reason"]
+                if name == "fail_next":
+                    kwargs.update({k: item[k] for k in ("reason", "retry_after") if k in item})
                 method(int(item.get("count", 1)), **kwargs)
         if "fail_after" in spec:
             item = spec["fail_after"]

@@ -375,7 +375,12 @@ class FakeGoogle:
             ):
                 return Response.error(fault_error(route.service, 403))
             if decision is not None and decision.kind == FAIL:
-                return Response.error(fault_error(route.service, decision.status, decision.reason))
+                answer = Response.error(
+                    fault_error(route.service, decision.status, decision.reason)
+                )
+                if decision.retry_after is not None:
+                    answer.headers["Retry-After"] = str(decision.retry_after)
+                return answer
             try:
                 response = route.action()
                 fields = req.param("fields")

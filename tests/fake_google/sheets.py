@@ -20,6 +20,7 @@ from .a1 import A1Range, RangeError, column_letters, format_range, parse_cells, 
 from .cells import Cell, Formula, render, store
 from .errors import GoogleError, sheets_error
 from .request import Request, Response, Route
+from .tables import find_table
 
 DEFAULT_ROWS = 1000
 DEFAULT_COLUMNS = 26
@@ -462,37 +463,17 @@ def append_values(
     include_values: bool = False,
     render_option: str = "FORMATTED_VALUE",
 ) -> dict[str, Any]:
-    """values.append: find the table in the range and write after its last row."""
+    """values.append: find the table the range touches (see `tables`) and write after it."""
     sheet = target.sheet
-    p = target.parsed
-    r1, c1, _r2, c2 = p.bounded(sheet.row_count, sheet.column_count)
-    # The table: the first block of consecutive non-empty rows (within the range's columns)
-    # at or below the range's first row. Like Google, it may run past the range's last row,
-    # and an empty row ends it.
-    last = 0
-    first = 0
-    table_c1: int | None = None
-    table_c2: int | None = None
-    for r in range(r1, len(sheet.rows) + 1):
-        row = sheet.rows[r - 1]
-        cols = [c for c in range(c1, min(c2, len(row)) + 1) if row[c - 1] is not None]
-        if not cols:
-            if first:
-                break
-            continue
-        first = first or r
-        last = r
-        table_c1 = cols[0] if table_c1 is None else min(table_c1, cols[0])
-        table_c2 = cols[-1] if table_c2 is None else max(table_c2, cols[-1])
+    r1, c1, r2, c2 = target.parsed.bounded(sheet.row_count, sheet.column_count)
     body: dict[str, Any] = {"spreadsheetId": book.spreadsheet_id}
-    start_col = c1
-    if last:
-        assert table_c1 is not None and table_c2 is not None
-        body["tableRange"] = format_range(sheet.title, first, table_c1, last, table_c2)
-        start_col = table_c1
-        start_row = last + 1
+    table = find_table(sheet, r1, c1, r2, c2)
+    if table:
+        top, left, bottom, right = table
+        body["tableRange"] = format_range(sheet.title, top, left, bottom, right)
+        start_row, start_col = bottom + 1, left
     else:
-        start_row = r1
+        start_row, start_col = r1, c1
     height = len(values)
     if insert_option == "INSERT_ROWS" and height:
         check_cell_limit(book, height * sheet.column_count)

@@ -1,8 +1,9 @@
 """The Google Calendar backend: google-api-python-client, batched, retried, exactly once.
 
 Every list of calls goes out as one BatchHttpRequest (at most `BATCH_SIZE` sub-requests, sent to
-the explicit Calendar batch endpoint). Sub-requests that fail with 429, 5xx or a rate-limit 403
-are retried in a new batch after an exponential backoff with jitter; everything else is final.
+the explicit Calendar batch endpoint). Sub-requests that fail transiently (408, 429, 5xx, a
+rate-limit 403: `google_transport`'s one policy) are retried in a new batch after that policy's
+backoff; everything else is final.
 
 Exactly once: an event's id comes from its match id, so inserting it again answers 409
 `duplicate` instead of creating a second event and mailing both people again. A 409 counts as
@@ -13,10 +14,7 @@ covers Google storing the event and then failing the response: the retry sees th
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
-import random
-import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -27,6 +25,7 @@ from googleapiclient.http import BatchHttpRequest
 from .. import google_api
 from ..config import CalendarConfig
 from ..errors import AccessError
+from ..google_transport import GoogleError, RetryPolicy
 from ..scheduling import zone
 from . import BATCH_SIZE, Event, Interval, Outcome
 from .invite import Invite
@@ -69,17 +68,11 @@ def event_body(invite: Invite) -> dict[str, Any]:
     }
 
 
-def _error(exc: HttpError) -> tuple[int, dict[str, Any], set[str], str]:
-    """(status, error object, reasons, message) of an HttpError from Google."""
-    status = int(getattr(exc, "status_code", 0) or exc.resp.status)
-    try:
-        body = json.loads(exc.content.decode("utf-8", "replace"))
-    except (ValueError, AttributeError):
-        body = {}
-    error = body.get("error", {}) if isinstance(body, dict) else {}
-    error = error if isinstance(error, dict) else {}
-    reasons = {str(e.get("reason")) for e in error.get("errors") or [] if isinstance(e, dict)}
-    return status, error, reasons, str(error.get("message", ""))
+def _error(exc: HttpError) -> GoogleError:
+    """The transport's reading of an HttpError (always an answer, so never None)."""
+    error = GoogleError.from_exception(exc)
+    assert error is not None
+    return error
 
 
 def _parse_time(value: dict[str, Any]) -> dt.datetime:
@@ -111,9 +104,7 @@ class GoogleCalendar:
         batch_uri: str,
         service_account: str = "",
         http: Any = None,
-        max_attempts: int = 6,
-        base_delay: float = 1.0,
-        sleep: Callable[[float], None] = time.sleep,
+        retry: RetryPolicy | None = None,
     ):
         self.service = service
         self.calendar_id = calendar_id
@@ -121,9 +112,7 @@ class GoogleCalendar:
         self.service_account = service_account
         # The transport for batches (default: the service's own, with its credentials).
         self.http = http
-        self.max_attempts = max_attempts
-        self.base_delay = base_delay
-        self.sleep = sleep
+        self.retry = retry or RetryPolicy()
         # Keys of the last `_run` whose earlier try may have taken effect (5xx, no answer).
         self.retried: set[str] = set()
         self.description = f"Google Calendar {calendar_id}"
@@ -154,7 +143,7 @@ class GoogleCalendar:
             if exc is None:
                 outcomes[invite.event_id] = Outcome(invite.event_id, "created", _event(resource))
                 continue
-            if _error(exc)[0] == 409:
+            if _error(exc).status == 409:
                 duplicates.append(invite.event_id)
             else:
                 outcomes[invite.event_id] = self._failure(invite.event_id, exc, "create the event")
@@ -190,7 +179,7 @@ class GoogleCalendar:
                 resource, exc = results[event_id]
                 if exc is None:
                     found[event_id] = _event(resource)
-                elif _error(exc)[0] not in (404, 410):
+                elif _error(exc).status not in (404, 410):
                     outcome = self._failure(event_id, exc, "read the event")
                     log.warning("calendar: %s", outcome.message)
         return found
@@ -250,7 +239,7 @@ class GoogleCalendar:
                 if exc is not None:
                     # Not seeing someone's calendar only means we cannot avoid their meetings.
                     log.warning(
-                        "calendar: freeBusy failed (%s); busy times ignored", _error(exc)[0]
+                        "calendar: freeBusy failed (%s); busy times ignored", _error(exc).status
                     )
                     continue
                 for email, info in (response.get("calendars") or {}).items():
@@ -266,8 +255,9 @@ class GoogleCalendar:
 
     def _failure(self, event_id: str, exc: HttpError, doing: str) -> Outcome:
         """A per-event error, or raise AccessError when the whole calendar is refused."""
-        status, error, reasons, message = _error(exc)
-        if status in (401, 403, 404) and not google_api.is_retryable(status, error):
+        error = _error(exc)
+        status = error.status or 0
+        if status in (401, 403, 404) and not error.transient:
             if status == 404 and doing != "create the event":
                 return Outcome(event_id, "missing", message="no such event")
             raise google_api.describe_http_error(
@@ -276,13 +266,14 @@ class GoogleCalendar:
                 service_account_email=self.service_account,
                 service="calendar",
             )
-        if google_api.is_retryable(status, error):
+        if error.transient:
             text = (
-                f"Google Calendar kept failing ({status}) after {self.max_attempts} tries; "
+                f"Google Calendar kept failing ({status}) after {self.retry.attempts} tries; "
                 "the next run tries again"
             )
         else:
-            text = f"Google Calendar could not {doing} ({status} {', '.join(sorted(reasons))}): {message}"
+            reasons = ", ".join(sorted(error.reasons))
+            text = f"Google Calendar could not {doing} ({status} {reasons}): {error.message}"
         return Outcome(event_id, "error", message=text)
 
     def _run(self, requests: dict[str, Any]) -> dict[str, _Result]:
@@ -292,7 +283,8 @@ class GoogleCalendar:
         if not requests:
             return results
         pending = dict(requests)
-        for attempt in range(1, self.max_attempts + 1):
+        for attempt in range(1, self.retry.attempts + 1):
+            retry_after: float | None = None
             got: dict[str, _Result] = {}
             batch = BatchHttpRequest(callback=_collect_into(got), batch_uri=self.batch_uri)
             # Short part ids: long ones get folded in the Content-ID header and come back
@@ -300,13 +292,15 @@ class GoogleCalendar:
             keys = list(pending)
             for n, key in enumerate(keys):
                 batch.add(pending[key], request_id=str(n))
-            last = attempt == self.max_attempts
+            last = attempt == self.retry.attempts
             try:
                 batch.execute(http=self.http)
             except HttpError as exc:
                 # The whole batch failed (e.g. 503 from the batch endpoint itself).
-                status, error, _reasons, _message = _error(exc)
-                if last or not google_api.is_retryable(status, error):
+                error = _error(exc)
+                status = error.status or 0
+                retry_after = error.retry_after
+                if last or not error.transient:
                     if status in (401, 403, 404) or last:
                         raise google_api.describe_http_error(
                             status,
@@ -330,10 +324,11 @@ class GoogleCalendar:
                     continue
                 response, failure = got[key]
                 if failure is not None and not last:
-                    status, error, _reasons, _message = _error(failure)
-                    if google_api.is_retryable(status, error):
+                    error = _error(failure)
+                    if error.transient:
                         retry[key] = request
-                        if status >= 500:
+                        retry_after = max(retry_after or 0.0, error.retry_after or 0.0) or None
+                        if (error.status or 0) >= 500:
                             self.retried.add(key)  # a server error may follow the write
                         continue
                 results[key] = (response, failure)
@@ -342,9 +337,8 @@ class GoogleCalendar:
             pending = retry
             if last:
                 break
-            delay = self.base_delay * 2 ** (attempt - 1) * (0.5 + random.random() / 2)
-            log.info("calendar: retrying %d request(s) in %.2f s", len(pending), delay)
-            self.sleep(delay)
+            delay = self.retry.wait(attempt - 1, retry_after)
+            log.info("calendar: retried %d request(s) after %.2f s", len(pending), delay)
         unanswered = set(requests) - set(results)
         if unanswered:
             raise AccessError(
@@ -371,5 +365,5 @@ def open_google_calendar(calendar: CalendarConfig) -> GoogleCalendar:
         batch_uri=google_api.calendar_batch_uri(),
         service_account=google_api.service_account_email(creds),
         # The loopback fake has no quota to be gentle with.
-        base_delay=0.01 if root else 1.0,
+        retry=RetryPolicy(base=0.01 if root else 1.0),
     )

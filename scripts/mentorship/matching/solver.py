@@ -12,9 +12,11 @@ from __future__ import annotations
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-# Scores are compared on a grid of 2**-SCORE_BITS of the largest |score|, so differences that
-# are floating-point noise never decide a match and the solver works on exact integers.
-SCORE_BITS = 10
+# Scores are compared on a grid of 2**-bits of the largest |score|, so the solver works on exact
+# integers. `bits` is the most the instance's size allows (see `_integer_weights`), capped at
+# FINEST_BITS: two scores closer than about 1e-11 of the largest are floating-point noise (a
+# score is a short sum of products), not a preference, and must never decide a match.
+FINEST_BITS = 36
 # linear_sum_assignment computes in float64: integers stay exact below 2**53. Keeping every
 # total (and so every path length and dual potential the solver forms) below 2**50 leaves room.
 _EXACT_LIMIT = 2**50
@@ -27,18 +29,20 @@ def solve(scores: np.ndarray, capacity: np.ndarray) -> np.ndarray:
     forbidden pair; `capacity` an int array of shape (mentors,) with each mentor's free places.
     Returns an int array of shape (requests,): the mentor index given to each request, or -1.
 
-    The result is exact and deterministic. Scores are first rounded to a grid of 2**-10 of the
-    largest |score| (about 0.1%; scores closer than that count as equal, so the total is
-    optimal to within one grid step per match; the count is exact). Among the assignments
-    that then tie on count and total score, the one with the smallest sum of assigned request
-    indices wins (earlier requests first), and among those the one with the smallest sum of
-    assigned mentor indices. These tie-breaks are exact integer weights below one grid step;
-    the integers they need grow fast with size and must stay exact in float64, so the mentor
-    order applies up to roughly 100 requests x 50 mentors and the request order up to roughly
-    1,000 x 300 (a nightly run's size). Beyond that they are dropped, mentor order first, and
-    the remaining ties are settled by the fixed order in which the solver works through the
-    matrix (index order), so the same inputs still always give the same output. Raises
-    ValueError for malformed inputs.
+    The count is exact, and the total score is optimal on a grid as fine as the instance's size
+    allows while every weight stays an exact integer in float64: scores are rounded to
+    2**-bits of the largest |score|, so the total can fall short of the true optimum by at most
+    one grid step per match. Small instances get bits = 36 (steps of about 1e-11 of the largest
+    score; scores closer than that count as equal); the grid coarsens as the number of
+    possible matches m grows (bits = about 50 - 2 log2 m): 10,000 requests x 2,000 mentors
+    (about 4,000 places) still gets 26 bits, at most 1.5e-8 of the largest score per match.
+
+    Ties are settled deterministically. Where the exact range has room left after the grid,
+    the assignment with the smallest sum of assigned request indices wins (earlier requests
+    first), then the one with the smallest sum of assigned mentor indices; that room exists
+    only for small instances (about a dozen matches). Beyond that, ties are settled by the
+    fixed order in which the solver works through the matrix (index order), so the same
+    inputs always give the same output. Raises ValueError for malformed inputs.
     """
     scores = np.asarray(scores, dtype=np.float64)
     capacity = np.asarray(capacity)
@@ -104,12 +108,19 @@ def _integer_weights(
     requests / mentors (by their index in the caller's arrays, `rows` / `cols`) with K1 / K2
     outweighing any total of them.
     """
-    n_rows, n_cols = scores.shape
     n_requests, n_mentors = full_shape
+    n_rows, n_cols = scores.shape
     most = int(min(n_rows, int(places.sum())))  # no assignment has more pairs than this
     values = scores[allowed]
     scale = float(np.abs(values).max()) or 1.0
-    bits = SCORE_BITS
+    span = float(values.max() - values.min()) / scale  # at most 2
+    # The totals must stay below the limit: most * top, where top = (most + 1) * spread and
+    # spread (the largest shifted q) is at most span * 2**bits + 2. Start from the finest
+    # grid that bound allows, then confirm on the real rounded values (coarser only if the
+    # bound was not met, which rounding can make happen once).
+    room = _EXACT_LIMIT / (most * (most + 1))
+    bits = FINEST_BITS if span == 0 else int(np.floor(np.log2(max(room - 2, 1) / span)))
+    bits = max(0, min(FINEST_BITS, bits))
     while True:
         q = np.rint(values / scale * 2.0**bits).astype(np.int64)
         q = q - int(q.min()) + 1
@@ -118,7 +129,7 @@ def _integer_weights(
         top = big_m + spread
         if most * top < _EXACT_LIMIT or bits == 0:
             break
-        bits -= 1  # only for gigantic instances: coarser rounding keeps the weights exact
+        bits -= 1
     k1 = most * (n_requests - 1) + 1
     use_rows = most * (top * k1 + k1) < _EXACT_LIMIT
     k2 = most * (n_mentors - 1) + 1

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from ..errors import Problem
 from .models import BIO_MAX_CHARS, SLUG_RE, MeetingFormat, Mentor, Profile, Weekday, Window
-from .parse import MAX_FILE_BYTES, Loc, Parsed, describe_loc, parse_profile
+from .parse import MAX_FILE_BYTES, Loc, ParsedProfile, describe_loc, parse_profile
 from .taxonomy import Taxonomy, load_taxonomy
 
 PROFILE_SUFFIX = ".yml"
@@ -76,7 +76,7 @@ def load_profiles(
     problems: list[Problem] = []
     mentors: list[Mentor] = []
     shown_paths: dict[str, str] = {}
-    parsed_files: list[tuple[str, Parsed]] = []
+    parsed_files: list[tuple[str, ParsedProfile]] = []
     shown_all: list[str] = []
     for path in files:
         # Files straight from the mentors folder need no resolving (3,000 of them add up).
@@ -115,7 +115,7 @@ def display_path(path: Path, root: Path) -> str:
 
 def _load_one(
     path: Path, shown: str, context: dict[str, Any]
-) -> tuple[list[Problem], Mentor | None, Parsed | None]:
+) -> tuple[list[Problem], Mentor | None, ParsedProfile | None]:
     problems: list[Problem] = []
     slug = path.stem
     if path.suffix != PROFILE_SUFFIX:
@@ -187,7 +187,7 @@ def _load_one(
 # --- Turning pydantic's errors into sentences ----------------------------------------------------
 
 
-def _explain(shown: str, parsed: Parsed, err: Any) -> Problem:
+def _explain(shown: str, parsed: ParsedProfile, err: Any) -> Problem:
     loc: Loc = tuple(p for p in err["loc"] if p != "slug")
     kind = err["type"]
     where = describe_loc(loc)
@@ -304,7 +304,7 @@ def _plain(value: Any) -> str:
 
 
 def _extra_checks(
-    shown: str, parsed: Parsed, data: dict[str, Any], mentor: Mentor | None
+    shown: str, parsed: ParsedProfile, data: dict[str, Any], mentor: Mentor | None
 ) -> Iterable[Problem]:
     for name in ("topics", "languages"):
         items = data.get(name)
@@ -336,7 +336,9 @@ def _extra_checks(
         yield from _overlaps(shown, parsed, valid)
 
 
-def _overlaps(shown: str, parsed: Parsed, valid: list[tuple[int, Window]]) -> Iterable[Problem]:
+def _overlaps(
+    shown: str, parsed: ParsedProfile, valid: list[tuple[int, Window]]
+) -> Iterable[Problem]:
     for n, (j, later) in enumerate(valid):
         for i, earlier in valid[:n]:
             if (
@@ -357,7 +359,7 @@ def _overlaps(shown: str, parsed: Parsed, valid: list[tuple[int, Window]]) -> It
 
 
 def _duplicates(
-    files: Sequence[Path], shown_all: list[str], parsed_files: list[tuple[str, Parsed]]
+    files: Sequence[Path], shown_all: list[str], parsed_files: list[tuple[str, ParsedProfile]]
 ) -> Iterable[Problem]:
     by_slug: dict[str, list[str]] = {}
     for path, shown in zip(files, shown_all, strict=True):
@@ -373,7 +375,7 @@ def _duplicates(
                 f"the file name clashes with {others} (slugs must differ in more than letter case); "
                 "rename one of them",
             )
-    by_email: dict[str, list[tuple[str, Parsed]]] = {}
+    by_email: dict[str, list[tuple[str, ParsedProfile]]] = {}
     for shown, parsed in sorted(parsed_files, key=lambda sp: sp[0]):
         email = (parsed.data or {}).get("email")
         if isinstance(email, str) and email.strip():

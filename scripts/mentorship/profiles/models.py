@@ -8,7 +8,6 @@ the filesystem take them from the validation context, so the models stay pure.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import functools
 import re
 import zoneinfo
@@ -27,6 +26,8 @@ from pydantic import (
     model_validator,
 )
 from pydantic_core import PydanticCustomError
+
+from ..timezones import Ambiguous, Resolved, Unknown, resolve
 
 BIO_MAX_CHARS = 2000
 PHOTO_MAX_BYTES = 1_000_000
@@ -82,18 +83,26 @@ def _timezones() -> frozenset[str]:
     ) | {"UTC"}
 
 
-def suggest_timezone(value: str) -> str | None:
-    """The IANA timezone the user most likely meant ('lisbon' -> 'Europe/Lisbon'), or None."""
-    zones = _timezones()
-    wanted = value.strip().replace(" ", "_").casefold()
-    by_fold = {z.casefold(): z for z in zones}
-    if wanted in by_fold:
-        return by_fold[wanted]
-    cities = [z for z in zones if z.rsplit("/", 1)[-1].casefold() == wanted.rsplit("/", 1)[-1]]
-    if len(cities) >= 1:
-        return sorted(cities)[0]
-    close = difflib.get_close_matches(wanted, list(by_fold), n=1, cutoff=0.75)
-    return by_fold[close[0]] if close else None
+def timezone_advice(value: str) -> str:
+    """How to fix a profile's timezone that is not an IANA name, using the intake resolver.
+
+    'lisbon' -> "did you mean 'Europe/Lisbon'?"; 'IST' names its candidates; an offset is
+    refused with the reason (it ignores daylight saving). The resolver loads its place data
+    only here, so validating correct profiles stays fast.
+    """
+    found = resolve(value)
+    if isinstance(found, Unknown) and found.suggestion:
+        found = resolve(found.suggestion)
+    if isinstance(found, Resolved) and found.via == "offset":
+        return (
+            "a fixed offset is wrong for half the year where clocks change; write your city's "
+            f"zone, like 'Europe/Lisbon' (see {TZ_LIST_URL})"
+        )
+    if isinstance(found, Resolved) and found.zone in _timezones():
+        return f"did you mean {found.zone!r}?"
+    if isinstance(found, Ambiguous):
+        return f"{found.words}; write the one you mean"
+    return f"pick yours from {TZ_LIST_URL}"
 
 
 def _photo_kind(head: bytes) -> str | None:
@@ -272,8 +281,7 @@ class Profile(BaseModel):
                 return value
             except (zoneinfo.ZoneInfoNotFoundError, ValueError):
                 pass
-        hint = suggest_timezone(value)
-        advice = f"did you mean {hint!r}?" if hint else f"pick yours from {TZ_LIST_URL}"
+        advice = timezone_advice(value)
         raise problem(f"{value!r} is not an IANA timezone (written like 'Europe/Lisbon'); {advice}")
 
     @field_validator("photo")

@@ -43,7 +43,7 @@ Loc = tuple[str | int, ...]
 
 
 @dataclass
-class Parsed:
+class ParsedProfile:
     """A profile file as data: `data` is None when the file could not be read as a map."""
 
     data: dict[str, Any] | None
@@ -61,7 +61,7 @@ class Parsed:
         return (1, 1)
 
 
-def parse_profile(raw: bytes) -> Parsed:
+def parse_profile(raw: bytes) -> ParsedProfile:
     """Turn a profile file's bytes into data with positions; problems instead of exceptions."""
     if len(raw) > MAX_FILE_BYTES:
         return _fail(
@@ -100,7 +100,7 @@ def parse_profile(raw: bytes) -> Parsed:
             1,
             "the file is empty; start from `mentorship new <your-slug>` or copy a sample profile.",
         )
-    parsed = Parsed(data=None)
+    parsed = ParsedProfile(data=None)
     if not isinstance(node, yaml.MappingNode):
         kind = "a list" if isinstance(node, yaml.SequenceNode) else "a single value"
         parsed.problems.append(
@@ -122,8 +122,8 @@ _YAML_HINT = (
 )
 
 
-def _fail(line: int, col: int, message: str) -> Parsed:
-    return Parsed(data=None, problems=[(line, col, message)])
+def _fail(line: int, col: int, message: str) -> ParsedProfile:
+    return ParsedProfile(data=None, problems=[(line, col, message)])
 
 
 _ALIAS_MESSAGE = "anchors and aliases (& and *) are not allowed in a profile; write the value out."
@@ -136,7 +136,7 @@ class _Builder:
     are handled inline rather than through a recursive call each.
     """
 
-    def __init__(self, parsed: Parsed) -> None:
+    def __init__(self, parsed: ParsedProfile) -> None:
         self.parsed = parsed
         self.seen: set[int] = set()
 

@@ -219,6 +219,7 @@ class Renderer:
             format_labels=FORMAT_LABELS,
             region=region_label(mentor.region),
             request_url=request_url(self.form, mentor.slug),
+            timezone_entry=self.form.timezone_entry.strip(),
             edit_url=edit_url(self.repo_url, self.branch, self.mentors_dir, mentor.slug),
             availability_data={
                 "timezone": mentor.timezone,
