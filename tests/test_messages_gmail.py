@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 from mentorship.errors import AccessError
+from mentorship.google_transport import RetryPolicy
 from mentorship.ledger import MATCH_COLUMNS, REQUEST_COLUMNS
 from mentorship.messages.gmail import GMAIL_SCOPES, GmailMailer
 from mentorship.messages.mime import ID_HEADER
@@ -24,7 +25,9 @@ from tests.test_messages_stage import DUE
 
 def _mailer(fake: FakeGoogle) -> GmailMailer:
     return GmailMailer(
-        google_clients.gmail_service(fake), mailbox="office@example.edu", base_delay=0.0
+        google_clients.gmail_service(fake),
+        mailbox="office@example.edu",
+        policy=RetryPolicy(attempts=5, base=0.0),
     )
 
 

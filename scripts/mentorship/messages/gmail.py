@@ -4,8 +4,9 @@ Credentials are the same Application Default Credentials as the calendar's: a se
 with domain-wide delegation acting for `gmail_user` (default: the calendar's `delegate`), with
 the extra scope `https://www.googleapis.com/auth/gmail.send`.
 
-What is retried: 429 and rate-limit 403 answers, and connections refused before the request
-left, after an exponential backoff with jitter; Google did nothing with those. A 429 that says
+What is retried, under the toolkit's one retry policy (`google_transport.RetryPolicy`): 429,
+408 and rate-limit 403 answers, and connections refused before the request left; Google did
+nothing with those. A 429 that says
 "(Mail sending)" is the account's daily sending limit: the run stops sending and the rest waits
 for the next run. A 5xx, or a connection that drops after the request left, may follow a message
 Google already sent (Google's own guide warns that sending is asynchronous), so it is `unknown`,
@@ -15,34 +16,20 @@ never sent twice.
 from __future__ import annotations
 
 import base64
-import json
 import logging
-import random
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from email.message import EmailMessage
 from email.policy import SMTP
 from typing import Any
 
 from .. import google_api
 from ..errors import AccessError
+from ..google_transport import GoogleError, RetryPolicy
 from .send import SendResult
 
 log = logging.getLogger(__name__)
 
 GMAIL_SCOPES = ("https://www.googleapis.com/auth/gmail.send",)
-
-
-def _error(exc: Any) -> tuple[int, dict[str, Any], set[str], str]:
-    status = int(getattr(exc, "status_code", 0) or exc.resp.status)
-    try:
-        body = json.loads(exc.content.decode("utf-8", "replace"))
-    except (ValueError, AttributeError):
-        body = {}
-    error = body.get("error", {}) if isinstance(body, dict) else {}
-    error = error if isinstance(error, dict) else {}
-    reasons = {str(e.get("reason")) for e in error.get("errors") or [] if isinstance(e, dict)}
-    return status, error, reasons, str(error.get("message", ""))
 
 
 def gmail_service(creds: Any) -> Any:
@@ -71,79 +58,81 @@ class GmailMailer:
         *,
         mailbox: str = "",
         service_account: str = "",
-        max_attempts: int = 5,
-        base_delay: float = 1.0,
-        sleep: Callable[[float], None] = time.sleep,
+        policy: RetryPolicy | None = None,
     ):
         self.service = service
         self.mailbox = mailbox
         self.service_account = service_account
-        self.max_attempts = max_attempts
-        self.base_delay = base_delay
-        self.sleep = sleep
+        # The toolkit's one retry policy (google_transport): bounded tries, jittered backoff.
+        self.policy = policy or RetryPolicy(attempts=5)
         self.description = f"Gmail ({mailbox or 'the signed-in account'})"
 
     def send(self, message_id: str, email: EmailMessage) -> SendResult:
-        """users.messages.send with the email as base64url `raw`."""
+        """users.messages.send with the email as base64url `raw` (see the module docstring)."""
         import httplib2
         from googleapiclient.errors import HttpError
 
         raw = base64.urlsafe_b64encode(email.as_bytes(policy=SMTP)).decode("ascii")
-        reason = ""
-        for attempt in range(1, self.max_attempts + 1):
+        tries = 0
+        while True:
+            tries += 1
             request = self.service.users().messages().send(userId="me", body={"raw": raw})
-            retry_after: float | None = None
             try:
                 response = request.execute(num_retries=0)
-            except HttpError as exc:
-                status, error, reasons, message = _error(exc)
-                if status == 429 and "mail sending" in message.lower():
+            except (HttpError, OSError, httplib2.HttpLib2Error) as exc:
+                error = GoogleError.from_exception(exc)
+                assert error is not None
+                # Refused connections never carried the request: safe to try again.
+                unsent = isinstance(exc, ConnectionRefusedError | httplib2.ServerNotFoundError)
+                verdict = self._verdict(error, unsent)
+                if verdict is not None:
+                    return verdict
+                if tries >= self.policy.attempts:
                     return SendResult(
                         "later",
-                        message=(
-                            f"Gmail's daily sending limit for {self.mailbox or 'the mailbox'} is "
-                            "reached; the rest waits for the next run"
-                        ),
-                        stop=True,
+                        message=f"Gmail stayed busy ({error.status or 'no answer'} "
+                        f"{error.reason}); the next run tries again",
                     )
-                if google_api.is_retryable(status, error) and status < 500:
-                    reason = f"{status} {message}".strip()
-                    header = exc.resp.get("retry-after", "") if exc.resp else ""
-                    retry_after = float(header) if str(header).isdigit() else None
-                elif status >= 500:
-                    return SendResult(
-                        "unknown",
-                        message=(
-                            f"Gmail answered {status} after the message was handed over; it may "
-                            "have been sent (look in the mailbox's Sent folder)"
-                        ),
-                    )
-                elif status in (401, 403):
-                    raise self._refused(status, exc.content) from None
-                else:
-                    detail = f"{status} {', '.join(sorted(reasons))}: {message}".strip()
-                    return SendResult("failed", message=f"Gmail refused the message ({detail})")
-            except (ConnectionRefusedError, httplib2.ServerNotFoundError) as exc:
-                reason = f"{type(exc).__name__}"
-            except (TimeoutError, OSError, httplib2.HttpLib2Error) as exc:
-                return SendResult(
-                    "unknown",
-                    message=(
-                        f"the connection to Gmail failed after the message was handed over "
-                        f"({type(exc).__name__}); it may have been sent"
-                    ),
-                )
-            else:
-                return SendResult("sent", str(response.get("id", "")))
-            if attempt < self.max_attempts:
-                delay = retry_after or self.base_delay * 2 ** (attempt - 1) * (
-                    0.5 + random.random() / 2
-                )
-                log.info("messages: Gmail busy (%s); trying again in %.2f s", reason, delay)
-                self.sleep(delay)
-        return SendResult(
-            "later", message=f"Gmail stayed busy ({reason}); the next run tries again"
-        )
+                seconds = self.policy.wait(tries - 1, error.retry_after)
+                log.info("messages: Gmail busy (%s); retried in %.2f s", error.status, seconds)
+                continue
+            return SendResult("sent", str(response.get("id", "")))
+
+    def _verdict(self, error: GoogleError, unsent: bool) -> SendResult | None:
+        """The final result of a failed send, or None when it is safe and useful to retry."""
+        if error.status == 429 and "mail sending" in error.message.lower():
+            return SendResult(
+                "later",
+                message=(
+                    f"Gmail's daily sending limit for {self.mailbox or 'the mailbox'} is "
+                    "reached; the rest waits for the next run"
+                ),
+                stop=True,
+            )
+        if error.status is None:
+            if unsent:
+                return None
+            return SendResult(
+                "unknown",
+                message=(
+                    f"the connection to Gmail failed after the message was handed over "
+                    f"({error.message}); it may have been sent"
+                ),
+            )
+        if error.status >= 500:
+            return SendResult(
+                "unknown",
+                message=(
+                    f"Gmail answered {error.status} after the message was handed over; it may "
+                    "have been sent (look in the mailbox's Sent folder)"
+                ),
+            )
+        if error.transient:  # 429, 408, or a rate-limit 403: Google did nothing with it
+            return None
+        if error.status in (401, 403):
+            raise self._refused(error.status, error.body)
+        detail = f"{error.status} {', '.join(sorted(error.reasons))}: {error.message}"
+        return SendResult("failed", message=f"Gmail refused the message ({detail})")
 
     def _refused(self, status: int, content: bytes) -> AccessError:
         account = self.service_account or "the service account in GOOGLE_APPLICATION_CREDENTIALS"
@@ -174,5 +163,6 @@ def open_gmail(mailbox: str) -> GmailMailer:
         gmail_service(creds),
         mailbox=mailbox,
         service_account=google_api.service_account_email(creds),
-        base_delay=0.01 if google_api.api_root() else 1.0,
+        # The loopback fake has no quota to be gentle with.
+        policy=RetryPolicy(attempts=5, base=0.01 if google_api.api_root() else 1.0),
     )

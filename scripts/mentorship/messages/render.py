@@ -100,6 +100,8 @@ class Rendered:
 class _Template:
     subject: str
     body: str
+    offset: int = 0
+    """Lines of the file before the body (the front matter), for error line numbers."""
 
 
 class Templates:
@@ -130,11 +132,11 @@ class Templates:
     def source(self, kind: str) -> _Template:
         """The subject and body source of a kind (the footer appended), read once."""
         if kind not in self._sources:
-            subject, body = self._read(kind)
+            subject, body, offset = self._read(kind)
             if kind != FOOTER:
                 footer = self._read(FOOTER)[1] if self._path(FOOTER).exists() else ""
                 body = body.rstrip("\n") + ("\n\n" + footer if footer.strip() else "") + "\n"
-            self._sources[kind] = _Template(subject, body)
+            self._sources[kind] = _Template(subject, body, offset)
         return self._sources[kind]
 
     def _path(self, kind: str) -> Path:
@@ -145,7 +147,7 @@ class Templates:
                 return fallback
         return path
 
-    def _read(self, kind: str) -> tuple[str, str]:
+    def _read(self, kind: str) -> tuple[str, str, int]:
         path = self._path(kind)
         try:
             text = path.read_text(encoding="utf-8").replace("\r\n", "\n")
@@ -156,9 +158,10 @@ class Templates:
                 "[tool.mentorship.messages]."
             ) from None
         if kind == FOOTER:
-            return "", text
+            return "", text, 0
         found = _FRONT.match(text)
         subject = ""
+        offset = 0
         if found:
             for line in found.group("head").splitlines():
                 key, _, value = line.partition(":")
@@ -166,13 +169,14 @@ class Templates:
                     subject = value.strip()
                     if len(subject) > 1 and subject[0] == subject[-1] and subject[0] in "\"'":
                         subject = subject[1:-1]
+            offset = text[: found.start("body")].count("\n")
             text = found.group("body")
         if not subject:
             raise ConfigError(
                 f"{path}: the template has no subject. Start it with\n---\nsubject: Your words "
                 "here\n---"
             )
-        return subject, text
+        return subject, text, offset
 
     def check(self) -> int:
         """Parse every kind's template (ConfigError at the first mistake); how many there are."""
@@ -184,7 +188,8 @@ class Templates:
                 self._html.parse(template.subject)
                 self._html.parse(template.body)
             except jinja2.TemplateSyntaxError as exc:
-                raise ConfigError(f"{self._path(kind)}:{exc.lineno}: {exc.message}") from None
+                line = exc.lineno + template.offset
+                raise ConfigError(f"{self._path(kind)}:{line}: {exc.message}") from None
         return len(NAMES)
 
     def render(self, kind: str, values: Mapping[str, Any]) -> Rendered:
@@ -196,7 +201,7 @@ class Templates:
             text = self._text.from_string(plain_source(template.body)).render(values)
             body = self._html.from_string(template.body).render(values)
         except jinja2.TemplateSyntaxError as exc:
-            raise ConfigError(f"{path}:{exc.lineno}: {exc.message}") from None
+            raise ConfigError(f"{path}:{exc.lineno + template.offset}: {exc.message}") from None
         except jinja2.UndefinedError as exc:
             raise ConfigError(
                 f"{path}: {exc.message}; the values a template can use are "
