@@ -80,8 +80,9 @@ def run(label: str, sheet, mailer, root: Path, batch: int, counter) -> list[str]
         after = counter()
         sent = sum(report.sent.values())
         calls = {k: after.get(k, 0) - before.get(k, 0) for k in after}
+        per = f"{seconds / sent * 1000:.1f}" if sent else "-"
         rows.append(
-            f"| {label} | {which} | {sent:,} | {seconds:.1f} | {seconds / max(sent, 1) * 1000:.1f} "
+            f"| {label} | {which} | {sent:,} | {seconds:.1f} | {per} "
             f"| {calls.get('send', 0):,} | {calls.get('sheets', 0):,} | {report.ledger_writes} |"
         )
     return rows

@@ -127,6 +127,8 @@ class Templates:
             keep_trailing_newline=True,
         )
         self._sources: dict[str, _Template] = {}
+        # Compiled once per kind: compiling costs far more than rendering one message.
+        self._compiled: dict[str, tuple[jinja2.Template, jinja2.Template, jinja2.Template]] = {}
         self._markdown = markdown.Markdown(extensions=["sane_lists"], output_format="html")
 
     def source(self, kind: str) -> _Template:
@@ -197,9 +199,16 @@ class Templates:
         template = self.source(kind)
         path = self._path(kind)
         try:
-            subject = self._text.from_string(template.subject).render(values)
-            text = self._text.from_string(plain_source(template.body)).render(values)
-            body = self._html.from_string(template.body).render(values)
+            if kind not in self._compiled:
+                self._compiled[kind] = (
+                    self._text.from_string(template.subject),
+                    self._text.from_string(plain_source(template.body)),
+                    self._html.from_string(template.body),
+                )
+            subject_t, text_t, html_t = self._compiled[kind]
+            subject = subject_t.render(values)
+            text = text_t.render(values)
+            body = html_t.render(values)
         except jinja2.TemplateSyntaxError as exc:
             raise ConfigError(f"{path}:{exc.lineno + template.offset}: {exc.message}") from None
         except jinja2.UndefinedError as exc:
