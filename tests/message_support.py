@@ -178,10 +178,24 @@ class _Handler:
         return "250 OK"
 
 
+class _Authenticator:
+    def __init__(self, user: str, password: str):
+        self.user, self.password = user.encode(), password.encode()
+
+    def __call__(self, server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> Any:
+        from aiosmtpd.smtp import AuthResult, LoginPassword
+
+        ok = isinstance(data, LoginPassword) and (data.login, data.password) == (
+            self.user,
+            self.password,
+        )
+        return AuthResult(success=ok, handled=False)
+
+
 class SmtpSink:
     """A real SMTP server (aiosmtpd) on 127.0.0.1 that keeps what it accepts."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, password: str = "") -> None:
         self.lock = threading.Lock()
         self.received: list[bytes] = []
         self.rcpts = 0
@@ -191,7 +205,15 @@ class SmtpSink:
         self.refuse_rcpt = ""
         self.on_message: Callable[[int], None] | None = None
         self.port = free_port()
-        self.controller = Controller(_Handler(self), hostname="127.0.0.1", port=self.port)
+        kwargs: dict[str, Any] = {}
+        if password:
+            # Login over plain loopback, which only a test may allow.
+            kwargs = {
+                "authenticator": _Authenticator("mentoring", password),
+                "auth_require_tls": False,
+                "auth_required": True,
+            }
+        self.controller = Controller(_Handler(self), hostname="127.0.0.1", port=self.port, **kwargs)
 
     def __enter__(self) -> SmtpSink:
         self.controller.start()

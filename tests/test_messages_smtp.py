@@ -25,6 +25,9 @@ from tests.message_support import (
 from tests.nightly_run import MENTORSHIP, cli_env, local_tab, rows
 from tests.test_messages_stage import DUE
 
+# aiosmtpd warns when a test server takes a login without TLS; loopback only, on purpose.
+pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+
 
 def _mailer(sink: SmtpSink) -> SmtpMailer:
     return SmtpMailer("127.0.0.1", sink.port, security="none", base_delay=0.0, timeout=5)
@@ -116,6 +119,27 @@ def test_the_password_comes_only_from_the_environment(monkeypatch: pytest.Monkey
         open_smtp("", 587, "starttls", "")
     monkeypatch.setenv(PASSWORD_ENV, "s3cret")
     assert open_smtp("smtp.example.edu", 587, "starttls", "mentoring").password == "s3cret"
+
+
+def test_login_with_the_password_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mentorship.errors import AccessError
+
+    sheet = local_sheet(tmp_path)
+    with SmtpSink(password="right horse") as sink:
+        monkeypatch.setenv(PASSWORD_ENV, "wrong")
+        wrong = open_smtp("127.0.0.1", sink.port, "none", "mentoring")
+        with pytest.raises(AccessError, match=PASSWORD_ENV):
+            run_messages(sheet, wrong, mentors(), config(tmp_path), NOW)
+        monkeypatch.setenv(PASSWORD_ENV, "right horse")
+        right = open_smtp("127.0.0.1", sink.port, "none", "mentoring")
+        right.base_delay = 0.0
+        report = run_messages(sheet, right, mentors(), config(tmp_path), NOW)
+    # The failed login sent nothing; its row waited as `sending` and is now `unknown`, the
+    # rest went out once.
+    assert sum(report.sent.values()) + len(report.unknown) == len(DUE)
+    assert len(sink.received) == sum(report.sent.values())
 
 
 def _project(root: Path, port: int) -> None:
