@@ -36,16 +36,17 @@ lock: $(STAMP)
 	$(BUILD_REQUIRES) | $(BIN)/uv pip compile pyproject.toml - -c requirements/test.txt \
 	  $(LOCK_FLAGS) -o requirements/runtime.txt
 
+# Both build with the engine `site_engine` in pyproject.toml names ("mkdocs" or "zensical").
 site: $(STAMP)
-	$(BIN)/mkdocs build --strict --site-dir site
+	$(BIN)/mentorship site build --site-dir site
 
 serve: $(STAMP)
-	$(BIN)/mkdocs serve
+	$(BIN)/mentorship site serve
 
 demo: $(STAMP)
 	$(BIN)/mentorship validate
 	$(BIN)/python examples/seed_local_ledger.py
-	$(BIN)/mkdocs build --strict --site-dir site
+	$(BIN)/mentorship site build --site-dir site
 	@echo
 	@echo "The site is in site/. Open it with:  $(BIN)/python -m http.server -d site 8000"
 	@echo "then browse http://localhost:8000/   (or run 'make serve' for live reload)."
@@ -66,9 +67,10 @@ demo: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check scripts tests benchmarks
 	$(BIN)/ruff format --check scripts tests benchmarks
+	$(BIN)/mypy
 
 test: $(STAMP) lint
 	$(BIN)/python -m pytest -q
 
 clean:
-	rm -rf site .ledger .invites .outbox .pytest_cache
+	rm -rf site build/zensical .ledger .invites .outbox .pytest_cache

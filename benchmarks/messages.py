@@ -42,7 +42,8 @@ from mentorship.sheets_local import LocalSpreadsheet  # noqa: E402
 
 from tests.fake_google import FakeGoogle  # noqa: E402
 from tests.invite_support import request_row, write_ledger  # noqa: E402
-from tests.message_support import NOW, SmtpSink, config, mentors  # noqa: E402
+from tests.message_support import CONTACTS, NOW, SmtpSink, config, mentors  # noqa: E402
+from tests.roster_support import roster_values  # noqa: E402
 
 SHEET = "1BenchmarkMessagesSheet0123456789abcdefghi"
 
@@ -141,6 +142,7 @@ def main() -> None:
                 {
                     "Requests": _values(REQUEST_COLUMNS, requests(n)),
                     "Matches": [list(MATCH_COLUMNS)],
+                    "Mentors": roster_values(CONTACTS),
                 },
                 spreadsheet_id=SHEET,
             )

@@ -20,6 +20,8 @@ from mentorship.ledger import (
 from mentorship.profiles.models import Mentor
 from mentorship.sheets_local import LocalSpreadsheet
 
+from tests.support.mentors import make_mentor, weekly
+
 SITE = "https://alumni.example.edu/mentoring"
 NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)  # a Monday
 
@@ -30,27 +32,20 @@ class Killed(BaseException):
 
 def mentor(slug: str, timezone: str, windows: list[tuple[str, str, str]], **extra: Any) -> Mentor:
     """A valid mentor; windows as (day, start, end) in the mentor's zone."""
-    data: dict[str, Any] = {
-        "slug": slug,
+    details: dict[str, Any] = {
         "name": slug.replace("-", " ").title(),
-        "graduation_year": 2010,
         "program": "BSc Economics",
         "title": "Analyst",
-        "employer": "Example Ltd",
         "industry": "Finance",
         "topics": ["Networking"],
         "location": "Somewhere",
         "timezone": timezone,
-        "languages": ["English"],
-        "meeting_formats": ["video"],
-        "availability": [{"day": d, "start": s, "end": e} for d, s, e in windows],
+        "availability": weekly(windows),
         "capacity": 5,
-        "accepting": True,
         "confirmed": "2026-06-01",
         "email": f"{slug}@alumni.example.org",
     }
-    data.update(extra)
-    return Mentor.model_validate(data)
+    return make_mentor(slug, **{**details, **extra})
 
 
 def request_row(
@@ -82,7 +77,7 @@ def match_row(
         "mentor": mentor_slug,
         "score": "5.0",
         "status": status,
-        "created_at": "2026-11-22T03:00:00+00:00",
+        "created_at": "2026-11-22T03:00:00Z",
     }
     row.update(extra)
     return row

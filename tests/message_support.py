@@ -26,11 +26,17 @@ from mentorship.profiles.models import Mentor
 from mentorship.sheets_local import LocalSpreadsheet
 
 from tests.invite_support import match_row, mentor, request_row, write_ledger
+from tests.roster_support import write_roster
 
 SITE = "https://alumni.example.edu/mentoring"
 FORM = "https://docs.google.com/forms/d/e/1FAIpQLSe-test-form/viewform"
 NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
 QUESTIONS = {"consent": "Consent", "email": "Email address"}
+# The private roster (`Mentors` tab): where the mentors below are mailed.
+CONTACTS = {
+    "ana-lima": "ana-lima@alumni.example.org",
+    "ben-okafor": "ben-okafor@alumni.example.org",
+}
 
 
 def mentors() -> list[Mentor]:
@@ -115,6 +121,7 @@ def local_sheet(root: Path, ledger: Ledger | None = None) -> LocalSpreadsheet:
     sheet = LocalSpreadsheet(root / ".ledger")
     ledger = ledger or sample_ledger()
     write_ledger(sheet, ledger.requests, ledger.matches)
+    write_roster(sheet, CONTACTS)
     return sheet
 
 

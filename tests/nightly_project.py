@@ -6,6 +6,7 @@ same project (and expect the same matches) as often as it likes.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
 import shutil
@@ -14,6 +15,9 @@ from pathlib import Path
 
 import yaml
 from mentorship.config import QUESTION_FIELDS
+from mentorship.sheets_local import LocalSpreadsheet
+
+from tests.roster_support import roster_values, write_roster
 
 REPO = Path(__file__).resolve().parents[1]
 QUESTIONS = {
@@ -69,6 +73,8 @@ class Project:
     root: Path
     responses: list[list[str]]
     mentors: int
+    # The private roster tab (header first): every mentor's address, `<slug>@example.org`.
+    roster: list[list[str]] = dataclasses.field(default_factory=list)
 
 
 def _taxonomy() -> dict:
@@ -139,7 +145,6 @@ def write_mentors(root: Path, count: int, rng: random.Random) -> list[str]:
             "bio": "A fictional mentor made by the test suite.",
             # A few have not confirmed their profile for more than 400 days.
             "confirmed": dt.date(2025, 6, 1) if i % 17 == 0 else dt.date(2026, 9, 1),
-            "email": f"{slug}@example.org",
         }
         (folder / f"{slug}.yml").write_text(
             yaml.safe_dump(profile, sort_keys=False, allow_unicode=True), encoding="utf-8"
@@ -200,9 +205,11 @@ def make_project(
     slugs = write_mentors(root, mentors, rng)
     rows = make_responses(responses, slugs, rng)
     write_pyproject(root, backend, spreadsheet_key)
+    roster = roster_values({slug: f"{slug}@example.org" for slug in slugs})
     if backend == "local":
         ledger = root / ".ledger"
         ledger.mkdir(exist_ok=True)
         with open(ledger / f"{RESPONSES_TAB}.csv", "w", encoding="utf-8", newline="") as handle:
             csv.writer(handle, lineterminator="\n").writerows(rows)
-    return Project(root, rows, mentors)
+        write_roster(LocalSpreadsheet(ledger), dict(r[:2] for r in roster[1:]))
+    return Project(root, rows, mentors, roster)

@@ -75,7 +75,6 @@ bio: |
   </script><script>alert(14)</script>
   [mail me](mailto:eve@example.org) and [site](https://example.org/eve)
 confirmed: 2026-01-15
-email: eve.hostile@example.org
 """
 
 

@@ -70,18 +70,14 @@ class TestValidate:
         code, out, _ = invoke("validate", "mentors/mei-mock.yml")
         assert (code, out) == (0, "1 profile OK\n")
 
-    def test_named_file_is_checked_against_the_others_for_duplicate_email(
-        self, project: Path
-    ) -> None:
-        copy = project / "mentors" / "diego-copy.yml"
-        shutil.copy(project / "mentors" / "diego-muestra.yml", copy)
-        code, out, _ = invoke("validate", "mentors/diego-copy.yml")
+    def test_named_file_with_an_email_is_told_where_the_email_goes(self, project: Path) -> None:
+        path = project / "mentors" / "diego-muestra.yml"
+        path.write_text(path.read_text() + "email: diego@example.org\n")
+        code, out, _ = invoke("validate", "mentors/diego-muestra.yml")
         assert code == 1
-        assert out.startswith(
-            "mentors/diego-copy.yml:35:8: email: the same address is also used by "
-            "mentors/diego-muestra.yml"
-        )
-        assert "mentors/diego-muestra.yml:" not in out
+        assert out.startswith("mentors/diego-muestra.yml:")
+        assert "email: delete this line; profiles are public" in out
+        assert "diego@example.org" not in out
 
     def test_missing_path_is_a_usage_error(self, project: Path) -> None:
         code, _, err = invoke("validate", "mentors/nobody.yml")
@@ -151,27 +147,25 @@ class TestNew:
         # The taxonomy's words are listed for the mentor to choose from.
         assert "Government &" in text and "Interview practice" in text and "Mandarin" in text
 
-    def test_untouched_template_fails_only_on_name_and_email(self, project: Path) -> None:
+    def test_untouched_template_fails_only_on_name_and_asks_no_email(self, project: Path) -> None:
         invoke("new", "ana-lima")
-        lines = (project / "mentors" / "ana-lima.yml").read_text().splitlines()
+        text = (project / "mentors" / "ana-lima.yml").read_text()
+        lines = text.splitlines()
         name_line = lines.index('name: "<Your name>"') + 1
-        email_line = lines.index('email: "<your email address>"') + 1
         code, out, _ = invoke("validate", "mentors/ana-lima.yml")
         assert code == 1
         assert out.splitlines() == [
             f"mentors/ana-lima.yml:{name_line}:7: name: replace the placeholder '<Your name>' "
             "with your name as students should see it",
-            f"mentors/ana-lima.yml:{email_line}:8: email: replace the placeholder '<your email address>' "
-            "with the email address where you want calendar invites (it stays private)",
         ]
+        assert not any(line.startswith("email:") for line in lines)
+        assert "do not write your email address" in text
 
-    def test_template_with_name_and_email_filled_in_validates(self, project: Path) -> None:
+    def test_template_with_name_filled_in_validates(self, project: Path) -> None:
         invoke("new", "ana-lima")
         path = project / "mentors" / "ana-lima.yml"
         text = path.read_text()
-        text = text.replace("<Your name>", "Ana Lima").replace(
-            "<your email address>", "ana.lima@example.org"
-        )
+        text = text.replace("<Your name>", "Ana Lima")
         path.write_text(text)
         code, out, _ = invoke("validate", "mentors/ana-lima.yml")
         assert (code, out) == (0, "1 profile OK\n")
@@ -182,7 +176,6 @@ class TestNew:
         invoke("new", "ana-lima")
         path = project / "mentors" / "ana-lima.yml"
         text = path.read_text().replace("<Your name>", "Ana Lima")
-        text = text.replace("<your email address>", "ana@example.org")
         text = text.replace("# links:", "links:").replace("#   - label", "  - label")
         text = text.replace("#     url", "    url")
         path.write_text(text)
@@ -217,7 +210,7 @@ class TestSchema:
         written = json.loads((project / "mentors" / "schema.json").read_text())
         assert written == profile_schema()
         assert written["additionalProperties"] is False
-        assert "email" in written["required"]
+        assert "email" not in written["properties"]
 
 
 def test_every_profile_command_has_help() -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ from mentorship.doctor import Identity, check_invite_sender, diagnose, exit_code
 
 from tests.fake_google import FakeGoogle
 from tests.nightly_project import CALENDAR_ID, QUESTIONS, RESPONSES_TAB, make_project
+from tests.support.keys import write_service_account_key
 
 SHEET_ID = "1DoctorSheet0123456789abcdefghijklmnopqrstu"
 NOW = dt.datetime(2026, 11, 28, 3, 17, tzinfo=dt.UTC)
@@ -28,7 +28,9 @@ def setup(tmp_path: Path, fake_google: FakeGoogle, monkeypatch):
         tmp_path, backend="google", mentors=4, responses=5, spreadsheet_key=SHEET_ID
     )
     fake_google.create_spreadsheet(
-        "Intake", {RESPONSES_TAB: project.responses}, spreadsheet_id=SHEET_ID
+        "Intake",
+        {RESPONSES_TAB: project.responses, "Mentors": project.roster},
+        spreadsheet_id=SHEET_ID,
     )
     fake_google.add_calendar(CALENDAR_ID)
     monkeypatch.setenv("MENTORSHIP_GOOGLE_API_ROOT", fake_google.base_url)
@@ -54,6 +56,7 @@ def test_a_ready_google_setup_is_all_green(setup):
         "credentials",
         "spreadsheet",
         "form questions",
+        "mentor roster",
         "calendar",
         "invite sender",
         "form url",
@@ -128,29 +131,8 @@ def test_no_credentials_at_all_says_how_to_provide_them(tmp_path: Path, monkeypa
 
 
 def _service_account_key(path: Path) -> str:
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    ).decode()
     email = "mentoring-nightly@alumni-mentoring.iam.gserviceaccount.com"
-    path.write_text(
-        json.dumps(
-            {
-                "type": "service_account",
-                "project_id": "alumni-mentoring",
-                "private_key_id": "0" * 40,
-                "private_key": pem,
-                "client_email": email,
-                "client_id": "1234567890",
-                "token_uri": "https://oauth2.googleapis.com/token",
-            }
-        )
-    )
+    write_service_account_key(path, email)
     return email
 
 

@@ -47,6 +47,30 @@ def test_missing_responses_file_says_where_to_put_it(project: Path):
     assert exit_code(findings) == 2
 
 
+def test_a_missing_roster_is_red_and_says_how_to_create_it(project: Path):
+    (project / ".ledger" / "Mentors.csv").unlink()
+    findings = diagnose(project, env={}, now=NOW)
+    finding = by_check(findings)["mentor roster"]
+    assert not finding.ok
+    assert finding.detail == "there is no Mentors tab: mentors cannot be invited without it"
+    assert "`mentorship roster import`" in finding.fix and "slug, email, calendar" in finding.fix
+    assert exit_code(findings) == 2
+
+
+def test_roster_rows_missing_or_broken_are_counted_without_an_address(project: Path):
+    path = project / ".ledger" / "Mentors.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join(lines[:-1]) + "\n", encoding="utf-8")  # the last mentor unlisted
+    finding = by_check(diagnose(project, env={}, now=NOW))["mentor roster"]
+    assert finding.ok
+    assert finding.detail.startswith("5 mentor(s) listed in Mentors; 1 profile(s) have no row")
+    path.write_text("\n".join([*lines[:-1], "mentor-005,not-an-address"]) + "\n", encoding="utf-8")
+    finding = by_check(diagnose(project, env={}, now=NOW))["mentor roster"]
+    assert not finding.ok
+    assert "Mentors row 7: the email cell does not hold a valid address" in finding.detail
+    assert "not-an-address" not in finding.detail
+
+
 def test_a_renamed_question_is_shown_with_the_closest_column(project: Path):
     path = project / ".ledger" / f"{RESPONSES_TAB}.csv"
     text = path.read_text(encoding="utf-8")
@@ -77,7 +101,8 @@ def test_a_broken_configuration_stops_the_other_checks(project: Path):
 
 
 def test_a_held_lock_is_reported_with_how_to_clear_it(project: Path):
-    acquire(LocalSpreadsheet(project / ".ledger"), NOW, settle=0.01)
+    # settle: the longest a claim may take to land; fsync on a busy machine can take 10 ms.
+    acquire(LocalSpreadsheet(project / ".ledger"), NOW, settle=0.5)
     finding = by_check(diagnose(project, env={}, now=NOW))["run lock"]
     assert not finding.ok
     assert "held by local" in finding.detail and "Runs tab (row" in finding.fix

@@ -6,11 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from mentorship import google_api
 from mentorship.errors import AccessError
 from mentorship.google_transport import is_transient, parse_error_body
+
+from tests.support.keys import write_service_account_key
 
 ACCOUNT = "mentoring-bot@alumni-office.iam.gserviceaccount.com"
 
@@ -18,27 +18,7 @@ ACCOUNT = "mentoring-bot@alumni-office.iam.gserviceaccount.com"
 @pytest.fixture
 def service_account_file(tmp_path: Path) -> Path:
     """A syntactically real service-account key file (a throwaway key, never used on Google)."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    ).decode()
-    path = tmp_path / "sa.json"
-    path.write_text(
-        json.dumps(
-            {
-                "type": "service_account",
-                "project_id": "alumni-office",
-                "private_key_id": "0" * 40,
-                "private_key": pem,
-                "client_email": ACCOUNT,
-                "client_id": "1",
-                "token_uri": "https://oauth2.googleapis.com/token",
-            }
-        )
-    )
-    return path
+    return write_service_account_key(tmp_path / "sa.json", ACCOUNT, project="alumni-office")
 
 
 def test_service_account_adc_with_delegate_acts_for_the_staff_user(

@@ -82,3 +82,17 @@ def test_every_setting_the_setup_guide_shows_is_a_real_key():
     shown = set(re.findall(r"^\s*([a-z_]+) = ", SETUP, re.M))
     assert shown, "the setup guide shows no setting"
     assert shown <= keys, shown - keys
+
+
+def test_setup_guide_limits_google_credentials_to_the_nightly_environment_on_main():
+    assert "environment" in SETUP and "`nightly`" in SETUP
+    assert "**Deployment branches and tags**" in SETUP and "`main`" in SETUP
+    condition = re.search(r'--attribute-condition="([^"]+)"', SETUP)
+    assert condition, "the guide shows the provider's attribute condition"
+    rule = condition.group(1)
+    assert "assertion.ref == 'refs/heads/main'" in rule
+    assert (
+        "assertion.workflow_ref == 'YOUR-ORG/YOUR-FORK/.github/workflows/nightly.yml@refs/heads/main'"
+        in rule
+    )
+    assert "assertion.environment == 'nightly'" in rule

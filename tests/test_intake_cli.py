@@ -13,6 +13,7 @@ from mentorship.config import load_config
 from mentorship.ledger import REQUESTS
 
 from tests.fake_google import FakeGoogle
+from tests.support.answers import answer_row
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = load_config(ROOT).questions
@@ -21,7 +22,7 @@ TAB = "Form Responses 1"
 
 
 def answers(n: int, **changes: str) -> list[str]:
-    base = {
+    student = {
         "timestamp": f"{n + 1:02d}/11/2026 10:00:00",
         "name": f"Student {n}",
         "email": f"student{n}@example.edu",
@@ -30,15 +31,10 @@ def answers(n: int, **changes: str) -> list[str]:
         "industries": "Law",
         "topics": "Internships",
         "goals": "An internship",
-        "preferred_mentor": "",
         "timezone": "Europe/London",
         "availability": "Weekday afternoons",
-        "languages": "English",
-        "meeting_format": "Video",
-        "consent": "I agree",
     }
-    base.update(changes)
-    return [base[f] for f in QUESTIONS]
+    return answer_row(QUESTIONS, **{**student, **changes})
 
 
 def make_project(

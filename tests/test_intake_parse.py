@@ -19,6 +19,8 @@ from mentorship.intake import (
 )
 from mentorship.profiles.taxonomy import load_taxonomy
 
+from tests.support import answers as rows
+
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = load_config(ROOT).questions
 TAXONOMY = load_taxonomy(ROOT / "mentors" / "taxonomy.yml")
@@ -39,24 +41,7 @@ MENTORS = [
 
 
 def answer_row(**answers: str) -> list[str]:
-    base = {
-        "timestamp": "28/11/2026 14:03:11",
-        "name": "Ana Fictive",
-        "email": "ana.fictive@example.edu",
-        "program": "BA Economics",
-        "year": "2",
-        "industries": "Finance",
-        "topics": "Interview practice",
-        "goals": "Practise interviews",
-        "preferred_mentor": "",
-        "timezone": "Europe/Lisbon",
-        "availability": "Weekday evenings",
-        "languages": "English",
-        "meeting_format": "Video",
-        "consent": "I agree",
-    }
-    base.update(answers)
-    return [base[f] for f in QUESTIONS]
+    return rows.answer_row(QUESTIONS, **answers)
 
 
 def parse_one(**answers: str):

@@ -22,6 +22,7 @@ from mentorship.sheets_local import LocalSpreadsheet
 
 from tests.fake_google import FakeGoogle
 from tests.google_clients import gspread_client
+from tests.support.answers import answer_row, numbered_answers
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = load_config(ROOT)
@@ -47,29 +48,8 @@ MENTORS = [Mentor("priya-sample", "Priya Sample"), Mentor("hannah-dummy", "Hanna
 
 def response(n: int, **answers: str) -> list[str]:
     """A response row; `n` makes the timestamp and email unique."""
-    stamp = dt.datetime(2026, 11, 1, 9, 0) + dt.timedelta(hours=7 * n, seconds=n)
-    base = {
-        "timestamp": stamp.strftime("%d/%m/%Y %H:%M:%S"),
-        "name": f"Student {n} Fictive",
-        "email": f"student{n}@example.edu",
-        "program": "BA Economics",
-        "year": "2",
-        "industries": "Finance",
-        "topics": "Interview practice",
-        "goals": "Practise interviews",
-        "preferred_mentor": "",
-        "timezone": "Europe/Lisbon",
-        "availability": "Weekday evenings",
-        "languages": "English",
-        "meeting_format": "Video",
-        "consent": "I agree",
-        "untitled": "",
-        "heard": "A friend",
-        "goals2": "",
-    }
-    base.update(answers)
-    keys = [*QUESTIONS, "untitled", "heard", "goals2"]
-    return [base[k] for k in keys]
+    extra = {"untitled": "", "heard": "A friend", "goals2": ""}
+    return answer_row([*QUESTIONS, *extra], **numbered_answers(n, **{**extra, **answers}))
 
 
 class Backend:

@@ -12,6 +12,7 @@ from mentorship.cli import main
 from mentorship.sheets_local import LocalSpreadsheet
 
 from tests.invite_support import match_row, read_matches, request_row, write_ledger
+from tests.roster_support import write_roster
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -37,6 +38,9 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         LocalSpreadsheet(tmp_path / ".ledger"),
         [request_row("r1", "Omar Haddad", "Asia/Dubai", "sat 08:00-10:00")],
         [match_row("m1", "r1", "priya-sample")],
+    )
+    write_roster(
+        LocalSpreadsheet(tmp_path / ".ledger"), {"priya-sample": "priya@alumni.example.org"}
     )
     monkeypatch.chdir(tmp_path)
     return tmp_path

@@ -59,7 +59,7 @@ def test_approved_match_gets_an_invite_and_its_row_is_recorded(tmp_path, sheet):
     assert row["status"] == "invited"
     assert row["event_id"] == event_id_for("m1")
     assert row["event_start"] == "2026-12-01T18:00:00+00:00"
-    assert row["invited_at"] == "2026-11-23T12:00:00+00:00"
+    assert row["invited_at"] == "2026-11-23T12:00:00Z"
     assert sheet.writes == 1
 
 

@@ -11,6 +11,10 @@ import pytest
 from click.testing import CliRunner
 from mentorship.cli import main
 from mentorship.cli.match_cmd import masked
+from mentorship.profiles import profile_paths
+from mentorship.sheets_local import LocalSpreadsheet
+
+from tests.roster_support import write_roster
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -23,6 +27,8 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     ledger = tmp_path / ".ledger"
     ledger.mkdir()
     shutil.copy(REPO / "examples" / "form_responses.csv", ledger / "Form Responses 1.csv")
+    slugs = [p.stem for p in profile_paths(tmp_path / "mentors")]
+    write_roster(LocalSpreadsheet(ledger), {s: f"{s}@example.org" for s in slugs})
     monkeypatch.chdir(tmp_path)
     return tmp_path
 

@@ -11,35 +11,24 @@ from mentorship.matching import scoring
 from mentorship.matching.explain import hours_text, join_words, match_reasons, waiting_reason
 from mentorship.matching.scoring import MatchRequest, score_pairs
 from mentorship.profiles.models import Mentor
+from mentorship.weekly import WeeklyWindow
+
+from tests.support.mentors import make_mentor as support_mentor
+from tests.support.mentors import weekly
 
 NOW = dt.datetime(2026, 11, 28, 21, 0, tzinfo=dt.UTC)
 
 
 def make_mentor(slug: str = "jane-doe", **changes: object) -> Mentor:
-    data: dict[str, object] = {
+    """A mentor with three topics, two languages and two evenings a week."""
+    explained: dict[str, object] = {
         "name": "Jane Q. Doe",
-        "graduation_year": 2010,
-        "program": "BSc Computer Science",
-        "title": "Engineer",
-        "employer": "Example Ltd",
-        "industry": "Software",
         "topics": ["Interview practice", "CV and cover letters", "First job"],
-        "location": "London, United Kingdom",
-        "timezone": "Europe/London",
         "languages": ["English", "Spanish"],
         "meeting_formats": ["video", "phone"],
-        "availability": [
-            {"day": "tuesday", "start": "17:00", "end": "19:00"},
-            {"day": "thursday", "start": "17:00", "end": "19:00"},
-        ],
-        "capacity": 2,
-        "accepting": True,
-        "confirmed": "2026-10-01",
-        "email": "jane.doe@example.org",
-        "slug": slug,
+        "availability": weekly([("tuesday", "17:00", "19:00"), ("thursday", "17:00", "19:00")]),
     }
-    data.update(changes)
-    return Mentor.model_validate(data)
+    return support_mentor(slug, **{**explained, **changes})
 
 
 STUDENT = MatchRequest(
@@ -50,7 +39,7 @@ STUDENT = MatchRequest(
     languages=("Spanish",),
     meeting_formats=("video",),
     timezone="Europe/London",
-    availability=((1, 17 * 60, 21 * 60), (3, 17 * 60, 21 * 60)),
+    availability=(WeeklyWindow(1, 17 * 60, 21 * 60), WeeklyWindow(3, 17 * 60, 21 * 60)),
 )
 
 

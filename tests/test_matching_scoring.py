@@ -13,34 +13,13 @@ from mentorship.config import MatchingConfig
 from mentorship.matching import scoring
 from mentorship.matching.scoring import MatchRequest, score_pairs, week_slots
 from mentorship.profiles.models import Mentor
+from mentorship.weekly import WeeklyWindow
+
+from tests.support.mentors import make_mentor
 
 NOW = dt.datetime(2026, 11, 28, 12, 0, tzinfo=dt.UTC)
 WEIGHTS = MatchingConfig()
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-
-
-def make_mentor(slug: str = "jane-doe", **changes: object) -> Mentor:
-    data: dict[str, object] = {
-        "name": "Jane Doe",
-        "graduation_year": 2010,
-        "program": "BSc Computer Science",
-        "title": "Engineer",
-        "employer": "Example Ltd",
-        "industry": "Software",
-        "topics": ["Interview practice", "First job"],
-        "location": "London, United Kingdom",
-        "timezone": "Europe/London",
-        "languages": ["English"],
-        "meeting_formats": ["video"],
-        "availability": [{"day": "tuesday", "start": "18:00", "end": "20:00"}],
-        "capacity": 2,
-        "accepting": True,
-        "confirmed": "2026-10-01",
-        "email": "jane.doe@example.org",
-        "slug": slug,
-    }
-    data.update(changes)
-    return Mentor.model_validate(data)
 
 
 def make_request(request_id: str = "r1", **changes: object) -> MatchRequest:
@@ -52,9 +31,9 @@ def make_request(request_id: str = "r1", **changes: object) -> MatchRequest:
         languages=("English",),
         meeting_formats=("video",),
         timezone="Europe/London",
-        availability=((1, 17 * 60, 21 * 60),),
+        availability=(WeeklyWindow(1, 17 * 60, 21 * 60),),
     )
-    return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
+    return dataclasses.replace(base, **changes)
 
 
 def reference_score(req: MatchRequest, mentor: Mentor, w: MatchingConfig) -> float:
@@ -124,7 +103,10 @@ def random_people(rng: random.Random, n_req: int, n_men: int):
                 languages=tuple(rng.sample(languages, rng.randint(1, 2))),
                 meeting_formats=tuple(rng.sample(formats, rng.randint(0, 2))),
                 timezone=rng.choice(zones),
-                availability=((day, 9 * 60, 12 * 60), ((day + 2) % 7, 17 * 60, 22 * 60)),
+                availability=(
+                    WeeklyWindow(day, 9 * 60, 12 * 60),
+                    WeeklyWindow((day + 2) % 7, 17 * 60, 22 * 60),
+                ),
                 preferred_mentor=rng.choice(["", "", f"m{rng.randrange(n_men):03d}"]),
             )
         )
@@ -165,7 +147,9 @@ def test_scoring_in_blocks_gives_the_same_matrix(monkeypatch):
 def test_availability_is_compared_in_real_time_across_timezones():
     # 18:00-20:00 in London is 13:00-15:00 in New York for most of the year.
     mentor = make_mentor(availability=[{"day": "tuesday", "start": "18:00", "end": "20:00"}])
-    student = make_request(timezone="America/New_York", availability=((1, 13 * 60, 16 * 60),))
+    student = make_request(
+        timezone="America/New_York", availability=(WeeklyWindow(1, 13 * 60, 16 * 60),)
+    )
     pairs = score_pairs([student], [mentor], WEIGHTS, NOW)
     assert pairs.shared_slots(0, 0).sum() == 4  # two hours
 
@@ -174,7 +158,9 @@ def test_daylight_saving_gap_week_shifts_the_overlap():
     # In the week of 2027-03-22 New York is already on summer time, London not yet: 18:00 London
     # is 14:00 in New York, so only 14:00-15:00 of the student's 13:00-15:00 is shared.
     mentor = make_mentor(availability=[{"day": "tuesday", "start": "18:00", "end": "20:00"}])
-    student = make_request(timezone="America/New_York", availability=((1, 13 * 60, 15 * 60),))
+    student = make_request(
+        timezone="America/New_York", availability=(WeeklyWindow(1, 13 * 60, 15 * 60),)
+    )
     normal = score_pairs([student], [mentor], WEIGHTS, dt.datetime(2027, 2, 10, tzinfo=dt.UTC))
     gap = score_pairs([student], [mentor], WEIGHTS, dt.datetime(2027, 3, 17, tzinfo=dt.UTC))
     assert normal.shared_slots(0, 0).sum() == 4
@@ -184,8 +170,8 @@ def test_daylight_saving_gap_week_shifts_the_overlap():
 def test_windows_crossing_the_week_boundary_wrap_round():
     # Monday 00:00-02:00 in Tokyo is Sunday 15:00-17:00 UTC.
     start = scoring.reference_week(NOW)
-    tokyo = week_slots([(0, 0, 120)], "Asia/Tokyo", start)
-    utc = week_slots([(6, 15 * 60, 17 * 60)], "UTC", start)
+    tokyo = week_slots([WeeklyWindow(0, 0, 120)], "Asia/Tokyo", start)
+    utc = week_slots([WeeklyWindow(6, 15 * 60, 17 * 60)], "UTC", start)
     assert tokyo.sum() == 4
     assert np.array_equal(tokyo, utc)
 
@@ -262,7 +248,7 @@ def test_a_student_who_named_no_language_is_not_held_to_the_language_rule():
 def test_shared_time_shorter_than_a_session_forbids_the_pair():
     # Tuesday 18:00-20:00 (mentor) and 19:30-21:00 (student): 30 shared minutes in London.
     mentor = make_mentor()
-    short = make_request(availability=((1, 19 * 60 + 30, 21 * 60),))
+    short = make_request(availability=(WeeklyWindow(1, 19 * 60 + 30, 21 * 60),))
     pairs = score_pairs([short], [mentor], WEIGHTS, NOW, session_minutes=45)
     assert pairs.scores[0, 0] == -np.inf
     assert pairs.blocked[0, 0] == scoring.NO_TIME
@@ -270,7 +256,7 @@ def test_shared_time_shorter_than_a_session_forbids_the_pair():
     assert np.isfinite(
         score_pairs([short], [mentor], WEIGHTS, NOW, session_minutes=30).scores[0, 0]
     )
-    longer = make_request(availability=((1, 19 * 60, 21 * 60),))
+    longer = make_request(availability=(WeeklyWindow(1, 19 * 60, 21 * 60),))
     assert np.isfinite(
         score_pairs([longer], [mentor], WEIGHTS, NOW, session_minutes=45).scores[0, 0]
     )
@@ -278,8 +264,8 @@ def test_shared_time_shorter_than_a_session_forbids_the_pair():
 
 def test_availability_credit_saturates_at_the_configured_hours():
     mentor = make_mentor(availability=[{"day": "tuesday", "start": "12:00", "end": "22:00"}])
-    short = make_request("a", availability=((1, 17 * 60, 18 * 60),))
-    long = make_request("b", availability=((1, 12 * 60, 22 * 60),))
+    short = make_request("a", availability=(WeeklyWindow(1, 17 * 60, 18 * 60),))
+    long = make_request("b", availability=(WeeklyWindow(1, 12 * 60, 22 * 60),))
     pairs = score_pairs([short, long], [mentor], MatchingConfig(availability_hours=4.0), NOW)
     assert pairs.components(0, 0)["availability"] == pytest.approx(WEIGHTS.availability / 4)
     assert pairs.components(1, 0)["availability"] == pytest.approx(WEIGHTS.availability)

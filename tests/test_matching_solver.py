@@ -1,4 +1,4 @@
-"""The solver keeps DESIGN.md's contract: capacity and forbidden pairs always respected, most
+"""The solver keeps the contract of docs/architecture.md: capacity and forbidden pairs always respected, most
 requests matched first, then the highest total score, deterministic ties."""
 
 from __future__ import annotations

@@ -13,52 +13,24 @@ from pathlib import Path
 import numpy as np
 from mentorship import ledger
 from mentorship.config import Config, MatchingConfig
-from mentorship.ledger import MATCHES, REQUESTS, WriteBatch
+from mentorship.ledger import MATCHES, REQUESTS
 from mentorship.matching import demand_report, run_match
 from mentorship.matching.explain import shared_time_text
 from mentorship.matching.scoring import MatchRequest, reference_week, week_slots
 from mentorship.profiles.models import Mentor
+from mentorship.weekly import WeeklyWindow
 
-from tests.test_matching_scoring import make_mentor as scoring_mentor
+from tests.support.mentors import make_mentor as support_mentor
+from tests.support.sheets import MemorySpreadsheet
 
 NOW = dt.datetime(2026, 11, 28, 21, 0, tzinfo=dt.UTC)
 STAMP = "2026-11-28T21:00:00Z"
 
 
-class MemorySpreadsheet:
-    """The ledger's storage as lists in memory (a stand-in for the CSV folder or Google)."""
-
-    def __init__(self, tabs: dict[str, list[list[str]]] | None = None):
-        self.tabs = copy.deepcopy(tabs or {})
-        self.writes = 0
-
-    def read(self, titles: Sequence[str]) -> dict[str, list[list[str]] | None]:
-        return {t: copy.deepcopy(self.tabs.get(t)) for t in titles}
-
-    def write(self, batch: WriteBatch) -> None:
-        self.writes += 1
-        for title, header in batch.new_tabs.items():
-            self.tabs[title] = [list(header)]
-        for title, row, col, value in batch.updates:
-            rows = self.tabs[title]
-            while len(rows) < row:
-                rows.append([])
-            while len(rows[row - 1]) < col:
-                rows[row - 1].append("")
-            rows[row - 1][col - 1] = value
-        for title, rows in batch.appends.items():
-            self.tabs[title].extend(list(r) for r in rows)
-
-    def records(self, title: str) -> list[dict[str, str]]:
-        rows = self.tabs.get(title) or [[]]
-        header = rows[0]
-        return [dict(zip(header, r + [""] * (len(header) - len(r)), strict=True)) for r in rows[1:]]
-
-
 def make_mentor(slug: str = "jane-doe", **changes: object) -> Mentor:
     """The scoring tests' mentor, free on Tuesday evenings 17:00-21:00."""
     changes.setdefault("availability", [{"day": "tuesday", "start": "17:00", "end": "21:00"}])
-    return scoring_mentor(slug, **changes)
+    return support_mentor(slug, **changes)
 
 
 def request_row(request_id: str, **changes: str) -> dict[str, str]:
@@ -314,11 +286,15 @@ def test_demand_markdown_escapes_answers():
 
 def test_shared_time_is_described_in_the_students_own_time():
     start = reference_week(NOW)
-    evenings = week_slots([(d, 18 * 60, 20 * 60) for d in (1, 3)], "America/New_York", start)
+    evenings = week_slots(
+        [WeeklyWindow(d, 18 * 60, 20 * 60) for d in (1, 3)], "America/New_York", start
+    )
     assert shared_time_text(evenings, "America/New_York", start) == "4 h of shared evenings"
-    tuesday = week_slots([(1, 18 * 60, 19 * 60 + 30)], "Asia/Kolkata", start)
+    tuesday = week_slots([WeeklyWindow(1, 18 * 60, 19 * 60 + 30)], "Asia/Kolkata", start)
     assert shared_time_text(tuesday, "Asia/Kolkata", start) == "1.5 h of shared Tuesday evenings"
-    mixed = week_slots([(0, 9 * 60, 10 * 60), (2, 20 * 60, 21 * 60)], "UTC", start)
+    mixed = week_slots(
+        [WeeklyWindow(0, 9 * 60, 10 * 60), WeeklyWindow(2, 20 * 60, 21 * 60)], "UTC", start
+    )
     assert shared_time_text(mixed, "UTC", start) == "2 h of shared time a week"
     assert shared_time_text(np.zeros(336, dtype=bool), "UTC", start) == "no shared time"
 

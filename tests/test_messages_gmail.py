@@ -18,8 +18,17 @@ from mentorship.messages.stage import run_messages
 
 from tests import google_clients
 from tests.fake_google import FakeGoogle
-from tests.message_support import NOW, config, local_sheet, mentors, outbox, sample_ledger
+from tests.message_support import (
+    CONTACTS,
+    NOW,
+    config,
+    local_sheet,
+    mentors,
+    outbox,
+    sample_ledger,
+)
 from tests.nightly_run import cli_env, rows, run, start
+from tests.roster_support import roster_values
 from tests.test_messages_stage import DUE
 
 
@@ -122,7 +131,7 @@ def _project(root: Path) -> None:
     (root / "mentors").mkdir(parents=True, exist_ok=True)
     shutil.copy(repo / "mentors" / "taxonomy.yml", root / "mentors" / "taxonomy.yml")
     for m in mentors():
-        data = m.model_dump(mode="json", exclude={"slug"})
+        data = m.model_dump(mode="json", exclude={"slug", "email"})
         (root / "mentors" / f"{m.slug}.yml").write_text(yaml.safe_dump(data), encoding="utf-8")
     (root / "pyproject.toml").write_text(
         f"""[tool.mentorship]
@@ -150,6 +159,7 @@ def _seed(fake: FakeGoogle) -> None:
         {
             "Requests": _values(REQUEST_COLUMNS, ledger.requests),
             "Matches": _values(MATCH_COLUMNS, ledger.matches),
+            "Mentors": roster_values(CONTACTS),
         },
         spreadsheet_id=SHEET,
     )

@@ -14,7 +14,7 @@ from mentorship.messages.people import Roster
 from mentorship.messages.plan import plan_messages, student_problems, widen_hints
 
 from tests.invite_support import match_row, mentor, request_row
-from tests.message_support import NOW, SITE, config, mentors
+from tests.message_support import CONTACTS, NOW, SITE, config, mentors
 
 
 def _plan(requests, matches=(), roster=None, cfg=None, now=NOW):  # type: ignore[no-untyped-def]
@@ -25,7 +25,7 @@ def _plan(requests, matches=(), roster=None, cfg=None, now=NOW):  # type: ignore
     for row in matches:
         mat.append(row)
     cfg = cfg or config(Path("/nowhere"))
-    return plan_messages(req, mat, roster or Roster(mentors()), cfg, Links(SITE), now)
+    return plan_messages(req, mat, roster or Roster(mentors(), CONTACTS), cfg, Links(SITE), now)
 
 
 def _waiting(days: int) -> dict[str, str]:
@@ -74,6 +74,11 @@ def test_a_mentor_outside_the_roster_is_never_mailed() -> None:
     request = request_row("r1", "Mia M", "UTC", "", status="matched")
     plan = _plan([request], [match_row("m1", "r1", "someone-else", "invited")])
     assert plan.messages == [] and plan.refused["mentor not in the roster"] == 1
+    # A valid profile without a row in the private roster: the student hears, the mentor not.
+    unlisted = Roster(mentors(), {"ben-okafor": "ben@alumni.example.org"})
+    plan = _plan([request], [match_row("m1", "r1", "ana-lima", "invited")], roster=unlisted)
+    assert [m.kind.name for m in plan.messages] == ["matched_student"]
+    assert plan.refused["mentor not in the roster"] == 1
 
 
 def test_students_without_consent_or_outside_the_domains_are_never_mailed() -> None:
@@ -107,7 +112,7 @@ def test_students_without_consent_or_outside_the_domains_are_never_mailed() -> N
 
 def test_stale_profile_notice_starts_thirty_days_before_and_is_one_per_confirmation() -> None:
     old = mentor("old-timer", "UTC", [("monday", "09:00", "10:00")], confirmed="2025-11-01")
-    roster = Roster([old])
+    roster = Roster([old], {"old-timer": "old.timer@alumni.example.org"})
     # max_profile_age_days 400: stale on 2026-12-06, notice from 2026-11-06.
     before = _plan([], roster=roster, now=dt.datetime(2026, 11, 5, tzinfo=dt.UTC))
     during = _plan([], roster=roster, now=NOW)

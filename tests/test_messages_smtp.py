@@ -151,7 +151,7 @@ def _project(root: Path, port: int) -> None:
     import yaml
 
     for m in mentors():
-        data = m.model_dump(mode="json", exclude={"slug"})
+        data = m.model_dump(mode="json", exclude={"slug", "email"})
         (root / "mentors" / f"{m.slug}.yml").write_text(yaml.safe_dump(data), encoding="utf-8")
     (root / "pyproject.toml").write_text(
         f"""[tool.mentorship]

@@ -32,8 +32,12 @@ KILLS = 20
 
 
 def seed(fake: FakeGoogle, project: Project) -> None:
-    """The form's spreadsheet (responses only) and the programme calendar, as on day one."""
-    fake.create_spreadsheet("Intake", {RESPONSES_TAB: project.responses}, spreadsheet_id=SHEET_ID)
+    """The form's spreadsheet (responses and the roster) and the programme calendar, as on day one."""
+    fake.create_spreadsheet(
+        "Intake",
+        {RESPONSES_TAB: project.responses, "Mentors": project.roster},
+        spreadsheet_id=SHEET_ID,
+    )
     fake.add_calendar(CALENDAR_ID)
 
 

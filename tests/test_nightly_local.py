@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import random
+import re
 import signal
 import time
 from pathlib import Path
@@ -65,6 +66,18 @@ def test_report_names_rows_for_staff_and_no_student_data(big: Path):
     assert "@example" not in report and "Student 0" not in report
 
 
+def test_every_stamp_in_the_ledger_is_utc_to_the_second_with_a_z(big: Path):
+    stamps = 0
+    for tab in (REQUESTS, MATCHES, RUNS):
+        for row in rows(local_tab(big, tab)):
+            for column, cell in row.items():
+                # submitted_at is the form's own clock (the sheet's timezone), not a stamp.
+                if column.endswith("_at") and column != "submitted_at" and cell:
+                    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", cell), (tab, column)
+                    stamps += 1
+    assert stamps > 300
+
+
 def test_second_run_changes_nothing(big: Path):
     before = local_state(big)
     runs_before = len(local_tab(big, RUNS))
@@ -106,7 +119,7 @@ def test_a_second_run_is_refused_while_the_lock_is_held(tmp_path: Path):
     make_project(tmp_path, backend="local", mentors=5, responses=10)
     sheet = LocalSpreadsheet(tmp_path / ".ledger")
     now = dt.datetime.fromisoformat(NOW.replace("Z", "+00:00"))
-    lock = acquire(sheet, now, holder=current_holder(), settle=0.01)  # this test process: alive
+    lock = acquire(sheet, now, holder=current_holder(), settle=0.5)  # this test process: alive
     result = run(tmp_path, "nightly", "--now", NOW)
     assert result.returncode == 2
     assert "Another nightly run holds the ledger lock" in result.stderr

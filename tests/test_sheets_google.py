@@ -69,7 +69,7 @@ def open_sheet(
 
 
 def sync(fake: FakeGoogle, sid: str, **kwargs: object):
-    return run_sync(open_sheet(fake, sid, **kwargs), CONFIG, TAXONOMY, [], NOW)  # type: ignore[arg-type]
+    return run_sync(open_sheet(fake, sid, **kwargs), CONFIG, TAXONOMY, [], NOW)
 
 
 def sheets_calls(fake: FakeGoogle) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 from pathlib import Path
 
@@ -28,7 +30,33 @@ def test_new_tabs_updates_and_appends_round_trip_verbatim(tmp_path: Path) -> Non
         ["", "", "far"],
     ]
     raw = (tmp_path / ".ledger" / "Requests.csv").read_bytes()
-    assert "日本".encode() in raw and raw.startswith(b"a,b\n")
+    assert "日本".encode() in raw and raw.startswith(b"a,b\r\n")
+
+
+def test_cells_that_a_spreadsheet_would_run_are_neutralised_in_the_file(tmp_path: Path) -> None:
+    """OWASP's CSV injection advice: a leading ' makes Excel, LibreOffice and Sheets show text."""
+    sheet = LocalSpreadsheet(tmp_path)
+    risky = [
+        '=HYPERLINK("http://evil","x")',
+        "+1+cmd|' /C calc'!A0",
+        "-2",
+        "@SUM(A1)",
+        "\tx",
+        "\ry",
+    ]
+    plain = ["'quoted", "'", "''=x", "'=x", "a=b", "", "Zoë"]
+    sheet.write(WriteBatch(new_tabs={"T": ["h"]}, appends={"T": [risky, plain]}))
+    text = (tmp_path / "T.csv").read_bytes().decode("utf-8")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert rows[1] == ["'" + v for v in risky]
+    # Only a quote the reader would take as ours is doubled; other text is as written.
+    assert rows[2] == ["'quoted", "'", "'''=x", "''=x", "a=b", "", "Zoë"]
+    assert sheet.read(["T"])["T"] == [["h"], risky, plain]
+
+
+def test_a_file_written_by_hand_is_read_as_written(tmp_path: Path) -> None:
+    (tmp_path / "T.csv").write_text("a,b\n=1+1,'hello\n", encoding="utf-8")
+    assert LocalSpreadsheet(tmp_path).read(["T"])["T"] == [["a", "b"], ["=1+1", "'hello"]]
 
 
 def test_trailing_empty_cells_and_rows_are_trimmed_like_sheets(tmp_path: Path) -> None:

@@ -75,9 +75,9 @@ def test_mentors_json_lists_public_fields_and_no_email(built_site: BuiltSite) ->
     assert all("email" not in r for r in records)
     every_html = "".join(p.read_text(encoding="utf-8") for p in built_site.path.rglob("*.html"))
     for slug in sample_slugs():
-        email = yaml.safe_load((REPO / "mentors" / f"{slug}.yml").read_text())["email"]
-        assert email not in text and email not in every_html
-    assert "eve.hostile@example.org" not in text + every_html
+        assert "email" not in yaml.safe_load((REPO / "mentors" / f"{slug}.yml").read_text())
+        # The address the demo's roster gives each sample mentor is nowhere on the site.
+        assert f"{slug}@example.org" not in text + every_html
 
 
 def test_request_button_opens_the_form_prefilled_with_the_slug(built_site: BuiltSite) -> None:

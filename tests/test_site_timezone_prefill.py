@@ -10,14 +10,35 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from mentorship.timezones import Resolved, resolve
 
-from tests.site_browser import FORM_ENTRY, FORM_URL, HOSTILE_PROFILE, build, make_project
+from tests.site_browser import FORM_ENTRY, FORM_URL, build, make_project
 
 TZ_ENTRY = "entry.2345678901"
 SLUG = "tz-prefill-mentor"
-# A profile of the test's own (forks delete the samples): the hostile one, made harmless.
-PROFILE = HOSTILE_PROFILE.split("links:")[0].replace("<", "").replace(">", "") + (
-    "bio: Plain.\nconfirmed: 2026-01-15\nemail: tz.prefill@example.org\n"
-)
+# A profile of the test's own (forks delete the samples).
+PROFILE = """\
+name: Tara Zonefield
+graduation_year: 2012
+program: BSc Economics
+title: Analyst
+employer: Example Bank
+industry: Finance
+topics:
+  - Networking
+location: Lisbon, Portugal
+timezone: Europe/Lisbon
+languages:
+  - English
+meeting_formats:
+  - video
+availability:
+  - day: tuesday
+    start: "18:00"
+    end: "20:00"
+capacity: 2
+accepting: true
+bio: Plain.
+confirmed: 2026-01-15
+"""
 
 
 @pytest.fixture(scope="module")

@@ -14,12 +14,13 @@ from mentorship.site.export import mentors_json
 from mentorship.site.pages import branch_of
 from mentorship.site.render import edit_url, request_url, script_json
 
+from tests.support.mentors import make_mentor as support_mentor
+
 
 def make_mentor(**changes: object) -> Mentor:
-    data: dict[str, object] = {
-        "slug": "ana-lima",
+    """An economist in Lisbon (the shared test mentor with other details)."""
+    lisbon: dict[str, object] = {
         "name": "Ana Lima",
-        "graduation_year": 2010,
         "program": "BSc Economics",
         "title": "Analyst",
         "employer": "Example Bank",
@@ -28,15 +29,10 @@ def make_mentor(**changes: object) -> Mentor:
         "location": "Lisbon, Portugal",
         "timezone": "Europe/Lisbon",
         "languages": ["English", "Portuguese"],
-        "meeting_formats": ["video"],
-        "availability": [{"day": "tuesday", "start": "18:00", "end": "20:00"}],
-        "capacity": 2,
-        "accepting": True,
         "confirmed": dt.date(2026, 1, 1),
         "email": "ana.lima@example.org",
     }
-    data.update(changes)
-    return Mentor.model_validate(data)
+    return support_mentor(**{"slug": "ana-lima", **lisbon, **changes})
 
 
 def test_bio_markdown_is_rendered_and_links_get_nofollow() -> None:

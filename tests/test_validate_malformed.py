@@ -74,7 +74,7 @@ CASES = {
     "duplicate_keys": (
         (REPO / "mentors" / "lucia-prueba.yml")
         .read_bytes()
-        .replace(b"email: lucia", b"title: Other\nemail: lucia"),
+        .replace(b"\nconfirmed:", b"\ntitle: Other\nconfirmed:"),
         "title: this field appears twice (first on line 8); keep one and delete the other.",
     ),
     "two_documents": (

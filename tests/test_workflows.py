@@ -248,3 +248,40 @@ def test_dependabot_updates_actions_python_and_npm():
     ecosystems = {u["package-ecosystem"] for u in config["updates"]}
     assert ecosystems == {"github-actions", "pip", "npm"}
     assert all(u["cooldown"]["default-days"] >= 7 for u in config["updates"])
+
+
+def test_google_credentials_live_in_the_nightly_environment_only():
+    """Environment secrets reach only jobs naming the environment, which staff limit to main."""
+    jobs = _load(WORKFLOWS / "nightly.yml")["jobs"]
+    assert jobs["nightly"]["environment"] == "nightly"
+    assert "environment" not in jobs["keepalive"]
+    for path in WORKFLOW_FILES:
+        text = path.read_text(encoding="utf-8")
+        for job_id, job in _load(path)["jobs"].items():
+            if "secrets.GOOGLE_CREDENTIALS" in yaml.safe_dump(job) or (
+                "GCP_WORKLOAD_IDENTITY_PROVIDER" in yaml.safe_dump(job)
+            ):
+                assert job.get("environment") == "nightly", f"{path.name} {job_id}"
+        assert "secrets.GOOGLE_CREDENTIALS" not in text or path.name == "nightly.yml"
+
+
+def test_issue_form_job_writes_only_what_it_needs_and_never_touches_issue_text_in_shell():
+    path = WORKFLOWS / "profile-from-issue.yml"
+    workflow = _load(path)
+    assert set(workflow["on"]) == {"issues"}
+    [job] = workflow["jobs"].values()
+    assert job["permissions"] == {
+        "contents": "write",
+        "pull-requests": "write",
+        "issues": "write",
+        "statuses": "write",
+    }
+    assert "environment" not in job
+    text = path.read_text(encoding="utf-8")
+    assert "secrets." not in text and "GCP_" not in text
+    for _, step in _steps(workflow):
+        run = step.get("run", "")
+        assert "${{" not in run, step.get("name")
+        assert "github.event" not in yaml.safe_dump(step.get("env", {}))
+    # The issue is read by Python from the payload file only.
+    assert 'prepare --event "$GITHUB_EVENT_PATH"' in text

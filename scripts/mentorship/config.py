@@ -10,10 +10,12 @@ import dataclasses
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, ClassVar, Protocol, TypeVar
 
 from .errors import ConfigError
 
+# The static site generators that can build the site (see `mentorship.site.engines`).
+SITE_ENGINES = ("mkdocs", "zensical")
 QUESTION_FIELDS = (
     "timestamp",
     "name",
@@ -115,6 +117,16 @@ class MessagesConfig:
 
 
 @dataclass(frozen=True)
+class RosterConfig:
+    """The private roster of mentors' contact details (see `mentorship.roster`)."""
+
+    worksheet: str = "Mentors"
+    # The responses tab of the private "Mentor contact" form, and the form's address.
+    contact_worksheet: str = "Mentor contact"
+    contact_form_url: str = ""
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole `[tool.mentorship]` table, resolved against the project root."""
 
@@ -127,12 +139,15 @@ class Config:
     mentors_dir: str = "mentors"
     # "auto": new matches go straight to invites; "manual": staff approve each in the sheet.
     approval: str = "auto"
+    # What builds the public site: "mkdocs" (MkDocs + Material) or "zensical" (their successor).
+    site_engine: str = "mkdocs"
     form: FormConfig = field(default_factory=FormConfig)
     questions: dict[str, str] = field(default_factory=dict)
     matching: MatchingConfig = field(default_factory=MatchingConfig)
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
     calendar: CalendarConfig = field(default_factory=CalendarConfig)
     messages: MessagesConfig = field(default_factory=MessagesConfig)
+    roster: RosterConfig = field(default_factory=RosterConfig)
 
     @property
     def local_path(self) -> Path:
@@ -150,13 +165,19 @@ class Config:
         return self.root / self.mentors_dir
 
 
-T = TypeVar("T")
+class _Dataclass(Protocol):
+    """Any dataclass (what `dataclasses.fields` accepts)."""
+
+    __dataclass_fields__: ClassVar[dict[str, Any]]
+
+
+T = TypeVar("T", bound=_Dataclass)
 
 
 def _build(cls: type[T], table: Any, where: str) -> T:
     if not isinstance(table, dict):
         raise ConfigError(f"{where} must be a table, not {type(table).__name__}.")
-    known = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    known = {f.name: f for f in dataclasses.fields(cls)}
     unknown = sorted(set(table) - set(known))
     if unknown:
         raise ConfigError(
@@ -186,6 +207,7 @@ def parse_config(table: dict[str, Any], root: Path) -> Config:
     schedule = _build(ScheduleConfig, table.pop("schedule", {}), f"{where}.schedule")
     calendar = _build(CalendarConfig, table.pop("calendar", {}), f"{where}.calendar")
     messages = _messages(table.pop("messages", {}), f"{where}.messages")
+    roster = _build(RosterConfig, table.pop("roster", {}), f"{where}.roster")
     questions = table.pop("questions", {})
     if not isinstance(questions, dict) or not all(isinstance(v, str) for v in questions.values()):
         raise ConfigError(f"{where}.questions must map field names to question titles (strings).")
@@ -202,6 +224,10 @@ def parse_config(table: dict[str, Any], root: Path) -> Config:
         raise ConfigError(f'{where}.backend must be "local" or "google", not {base.backend!r}.')
     if base.approval not in ("auto", "manual"):
         raise ConfigError(f'{where}.approval must be "auto" or "manual", not {base.approval!r}.')
+    if base.site_engine not in SITE_ENGINES:
+        raise ConfigError(
+            f'{where}.site_engine must be "mkdocs" or "zensical", not {base.site_engine!r}.'
+        )
     return dataclasses.replace(
         base,
         form=form,
@@ -210,6 +236,7 @@ def parse_config(table: dict[str, Any], root: Path) -> Config:
         schedule=schedule,
         calendar=calendar,
         messages=messages,
+        roster=roster,
     )
 
 

@@ -10,6 +10,8 @@ guide. Checks, in order (a failed one stops only the checks that depend on it):
   the closest existing title), the calendar is reachable, and a delegate is set when a service
   account sends invites (Google refuses attendees otherwise);
 - local backend: the ledger folder is usable and the responses CSV has every question;
+- the private roster (`Mentors` tab, or `Mentors.csv` in the ledger folder) exists and its
+  rows are usable; how many mentors it cannot reach yet;
 - the form's address looks like a Google Form and its prefill id is `entry.<digits>`;
 - messages: where they go (and, for Gmail, the extra delegation scope), the SMTP password in
   the environment, and every message template parses;
@@ -223,6 +225,38 @@ def check_profiles(config: Config) -> Finding:
     )
 
 
+def check_roster(config: Config, sheet: Spreadsheet) -> Finding:
+    """The private roster tab exists, its rows are usable; how many mentors it cannot reach."""
+    from .profiles import load_profiles
+    from .roster import ROSTER_COLUMNS, read_roster, with_contacts
+
+    title = config.roster.worksheet
+    roster = read_roster(sheet, title)
+    if not roster.exists:
+        return Finding(
+            False,
+            "mentor roster",
+            f"there is no {title} tab: mentors cannot be invited without it",
+            f"add a tab named {title} whose first row is {', '.join(ROSTER_COLUMNS)} "
+            "(`mentorship roster import` creates it from existing profiles)",
+        )
+    if roster.problems:
+        return Finding(
+            False,
+            "mentor roster",
+            f"{len(roster.problems)} row problem(s), e.g. {roster.problems[0]}",
+            f"fix those rows in the {title} tab (`mentorship roster check` lists them all)",
+        )
+    unlisted = with_contacts(load_profiles(config.mentors_path).mentors, roster).unlisted
+    detail = f"{len(roster.contacts)} mentor(s) listed in {title}"
+    if unlisted:
+        detail += (
+            f"; {len(unlisted)} profile(s) have no row and are not matched until they do "
+            "(`mentorship roster check` names them)"
+        )
+    return Finding(True, "mentor roster", detail)
+
+
 def check_lock(sheet: Spreadsheet, now: dt.datetime) -> Finding:
     """Whether a nightly run holds the ledger lock now (informational unless it looks stuck)."""
     from .lock import RUNS, holder_of
@@ -364,6 +398,7 @@ def _local_checks(config: Config, now: dt.datetime) -> Iterator[Finding]:
             " (make demo does), or export the form's responses there as CSV",
         )
     yield finding
+    yield check_roster(config, sheet)
     yield check_lock(sheet, now)
 
 
@@ -388,9 +423,10 @@ def _google_checks(
         return
     yield Finding(True, "credentials", identity.description)
     share_with = identity.service_account or "the account above"
+    sheet: Spreadsheet | None = None
     try:
-        sheet = backends.open_spreadsheet(config)
-        values = sheet.read([config.responses_worksheet])[config.responses_worksheet]
+        opened = backends.open_spreadsheet(config)
+        values = opened.read([config.responses_worksheet])[config.responses_worksheet]
     except MentorshipError as exc:
         yield Finding(
             False,
@@ -398,10 +434,11 @@ def _google_checks(
             str(exc),
             f"share the spreadsheet with {share_with} as Editor, and check spreadsheet_key",
         )
-        sheet = None
     else:
+        sheet = opened
         yield Finding(True, "spreadsheet", f"opened {config.spreadsheet_key} and read it")
         yield check_questions(config, values, "the spreadsheet")
+        yield check_roster(config, opened)
     calendar_id = config.calendar.calendar_id
     if calendar_probe is not None:
         try:
@@ -425,12 +462,13 @@ def google_calendar_probe(config: Config) -> str:
     """List one event of the configured calendar (events.list, maxResults=1); AccessError if refused."""
     from googleapiclient.errors import HttpError
 
+    from .calendar.google import open_google_calendar
     from .errors import AccessError
 
-    calendar = backends.open_calendar(config)
+    calendar = open_google_calendar(config.calendar)
     calendar_id = config.calendar.calendar_id.strip() or "primary"
     try:
-        calendar.service.events().list(calendarId=calendar_id, maxResults=1).execute()  # type: ignore[attr-defined]
+        calendar.service.events().list(calendarId=calendar_id, maxResults=1).execute()
     except HttpError as exc:
         status = exc.resp.status
         why = {404: "was not found", 403: "refused access", 401: "refused the credentials"}

@@ -103,9 +103,15 @@ class _RootSession(AuthorizedSession):
         super().__init__(creds)
         self._root = root
 
-    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+    def request(
+        self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any
+    ) -> requests.Response:
         """Same as AuthorizedSession.request, with the URL rewritten."""
-        return super().request(method, rewrite_url(url, self._root), *args, **kwargs)
+        text = url.decode() if isinstance(url, bytes) else url
+        response: requests.Response = super().request(
+            method, rewrite_url(text, self._root), *args, **kwargs
+        )
+        return response
 
 
 class RetryingHTTPClient(HTTPClient):
@@ -117,7 +123,7 @@ class RetryingHTTPClient(HTTPClient):
 
     policy = RetryPolicy()
 
-    def request(self, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+    def request(self, *args: Any, **kwargs: Any) -> requests.Response:
         """Send, retrying transient failures."""
         return self.policy.call(lambda: super(RetryingHTTPClient, self).request(*args, **kwargs))
 
@@ -129,7 +135,10 @@ def gspread_client(creds: Credentials, *, backoff: float | None = None) -> gspre
     against an API root override (the fake has no quota to be gentle with).
     """
     root = api_root()
-    client = gspread.Client(None, session=_RootSession(creds, root), http_client=RetryingHTTPClient)  # type: ignore[arg-type]
+    # gspread keeps `creds` only to build a session of its own; ours is given.
+    client = gspread.Client(
+        creds, session=_RootSession(creds, root), http_client=RetryingHTTPClient
+    )
     http = client.http_client
     assert isinstance(http, RetryingHTTPClient)
     http.policy = RetryPolicy(base=backoff if backoff is not None else (0.01 if root else 1.0))

@@ -201,7 +201,7 @@ class RetryPolicy:
     def delay(self, retry: int, retry_after: float | None = None) -> float:
         """Seconds to wait before retry number `retry` (0 for the first), Retry-After honoured."""
         ceiling = min(self.cap, self.base * 2**retry)
-        wait = ceiling / 2 + self.rng.uniform(0, ceiling / 2)
+        wait = float(ceiling / 2 + self.rng.uniform(0, ceiling / 2))
         if retry_after is not None:
             wait = max(wait, min(retry_after, self.max_retry_after))
         return wait

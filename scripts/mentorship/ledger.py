@@ -8,9 +8,12 @@ columns by header name, so staff may reorder or add columns without breaking any
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+import datetime as dt
+from collections.abc import Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
+
+from .errors import LedgerError
 
 REQUESTS = "Requests"
 MATCHES = "Matches"
@@ -108,6 +111,51 @@ class WriteBatch:
         return bool(self.new_tabs or self.updates or any(self.appends.values()))
 
 
+def apply_batch(tabs: MutableMapping[str, list[list[str]] | None], batch: WriteBatch) -> None:
+    """Apply `batch` to tabs held in memory (title -> rows, header first; None: no such tab).
+
+    The one definition of what a write does, shared by the local backend, the dry-run preview
+    and the tests' in-memory sheets: a new tab gets its header unless it already has rows; cell
+    updates pad short rows with empty cells; appended rows go after the last row. Raises
+    LedgerError when a batch updates or appends to a tab that neither exists nor is created.
+    """
+    for title, header in batch.new_tabs.items():
+        if not tabs.get(title):
+            tabs[title] = [list(header)]
+    for title, row, col, value in batch.updates:
+        rows = _rows_of(tabs, title)
+        while len(rows) < row:
+            rows.append([])
+        cells = rows[row - 1]
+        cells.extend([""] * (col - len(cells)))
+        cells[col - 1] = value
+    for title, appended in batch.appends.items():
+        if appended:
+            _rows_of(tabs, title).extend(list(r) for r in appended)
+
+
+def _rows_of(tabs: MutableMapping[str, list[list[str]] | None], title: str) -> list[list[str]]:
+    rows = tabs.get(title)
+    if rows is None:
+        raise LedgerError(f"The ledger has no worksheet {title!r} to write to.")
+    return rows
+
+
+def utc_timestamp(moment: dt.datetime) -> str:
+    """The ledger's one time format for when something happened: UTC to the second, with a Z
+    ('2026-11-28T21:00:00Z'). Every stage and the lock write their stamps with it."""
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_utc_timestamp(cell: str) -> dt.datetime | None:
+    """A stamp written by `utc_timestamp` (or any ISO 8601 time; naive means UTC), or None."""
+    try:
+        moment = dt.datetime.fromisoformat(cell.strip())
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
 class Spreadsheet(Protocol):
     """A spreadsheet of worksheets (Google Sheets via gspread, or CSV files in a folder)."""
 
@@ -136,19 +184,20 @@ class Table:
 
     def __init__(self, title: str, columns: Sequence[str], values: list[list[str]] | None):
         self.title = title
-        self.is_new = values is None or not values
-        header = [] if self.is_new else [str(c).strip() for c in values[0]]  # type: ignore[index]
+        rows = values or []
+        self.is_new = not rows
+        header = [str(c).strip() for c in rows[0]] if rows else []
         # Columns staff deleted are put back at the end; extra columns staff added are kept.
         self.missing = [c for c in columns if c not in header]
         self.header = header + self.missing
         self.index = {name: i for i, name in enumerate(self.header) if name}
         self.records: list[Record] = []
-        for offset, raw in enumerate([] if self.is_new else values[1:]):  # type: ignore[index]
+        for offset, raw in enumerate(rows[1:]):
             cells = [str(c) for c in raw] + [""] * (len(self.header) - len(raw))
             record = Record(offset + 2, {n: cells[i] for n, i in self.index.items()})
             if any(v.strip() for v in record.values.values()):
                 self.records.append(record)
-        self._next_row = 2 + (0 if self.is_new else len(values) - 1)  # type: ignore[arg-type]
+        self._next_row = 2 + max(len(rows) - 1, 0)
         self._updates: dict[tuple[int, int], str] = {}
         self._appends: list[list[str]] = []
 

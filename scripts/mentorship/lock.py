@@ -47,7 +47,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from .errors import LockedError
-from .ledger import Record, Spreadsheet, Table, WriteBatch
+from .ledger import Record, Spreadsheet, Table, WriteBatch, parse_utc_timestamp, utc_timestamp
 
 RUNS = "Runs"
 RUN_COLUMNS: tuple[str, ...] = (
@@ -68,18 +68,6 @@ _LOCAL_RE = re.compile(r"^local (?P<host>\S+) pid (?P<pid>\d+)$")
 _ACTIONS_RE = re.compile(
     r"^github-actions (?P<repo>\S+) (?P<workflow>.+) run (?P<run>\d+(?:\.\d+)?)$"
 )
-
-
-def _stamp(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _parse_stamp(cell: str) -> dt.datetime | None:
-    try:
-        moment = dt.datetime.fromisoformat(cell.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def current_holder(env: Mapping[str, str] | None = None) -> str:
@@ -138,7 +126,7 @@ class Claim:
 
     def describe(self) -> str:
         """For the LockedError message: who holds it since when, until when."""
-        until = _stamp(self.expires_at) if self.expires_at else "unknown"
+        until = utc_timestamp(self.expires_at) if self.expires_at else "unknown"
         return f"{self.holder} (run {self.run_id}, started {self.started_at}, expires {until})"
 
 
@@ -155,14 +143,16 @@ def _claims(table: Table) -> list[tuple[Record, Claim]]:
                     record["run_id"],
                     record["holder"],
                     record["started_at"],
-                    _parse_stamp(record["expires_at"]),
+                    parse_utc_timestamp(record["expires_at"]),
                 ),
             )
         )
     return out
 
 
-def _live(claim: Claim, record: Record, now: dt.datetime, me: str, alive) -> bool:
+def _live(
+    claim: Claim, record: Record, now: dt.datetime, me: str, alive: Callable[[int], bool]
+) -> bool:
     if record["released_at"].strip():
         return False
     if claim.expires_at is None or claim.expires_at <= now:
@@ -216,7 +206,7 @@ class RunLock:
                 f"This run's lock (run {self.run_id}) was released or taken over "
                 f"({record['outcome'] or 'no reason given'}) while it ran; stopping. Run again."
             )
-        table.set(record, "expires_at", _stamp(now + self.ttl))
+        table.set(record, "expires_at", utc_timestamp(now + self.ttl))
         batch = WriteBatch()
         table.collect(batch)
         self.sheet.write(batch)
@@ -227,7 +217,7 @@ class RunLock:
             return
         table, record = self._mine()
         if not record["released_at"].strip():
-            table.set(record, "released_at", _stamp(now))
+            table.set(record, "released_at", utc_timestamp(now))
             table.set(record, "outcome", outcome[:200])
             batch = WriteBatch()
             table.collect(batch)
@@ -281,15 +271,15 @@ def _try_claim(
     # Close the claims of runs that died, so the tab says what happened to them.
     for record, _claim in _claims(table):
         if not record["released_at"].strip():
-            table.set(record, "released_at", _stamp(now))
+            table.set(record, "released_at", utc_timestamp(now))
             table.set(record, "outcome", "abandoned (expired or holder gone)")
     run_id = f"{now.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
     table.append(
         {
             "run_id": run_id,
             "holder": me,
-            "started_at": _stamp(now),
-            "expires_at": _stamp(now + ttl),
+            "started_at": utc_timestamp(now),
+            "expires_at": utc_timestamp(now + ttl),
             "released_at": "",
             "outcome": "",
         }
@@ -323,7 +313,7 @@ def _give_up(sheet: Spreadsheet, run_id: str, now: dt.datetime, why: str) -> Non
     table = _read(sheet)
     for record in table:
         if record["run_id"] == run_id and not record["released_at"].strip():
-            table.set(record, "released_at", _stamp(now))
+            table.set(record, "released_at", utc_timestamp(now))
             table.set(record, "outcome", why)
     batch = WriteBatch()
     table.collect(batch)

@@ -30,12 +30,14 @@ from .calendar.stage import InviteReport, run_invites
 from .config import Config
 from .errors import LockedError, MentorshipError
 from .intake import SyncReport, run_sync
-from .ledger import Spreadsheet, WriteBatch
+from .ledger import Spreadsheet, WriteBatch, apply_batch
 from .lock import DEFAULT_SETTLE, Claim, acquire, holder_of
 from .matching.stage import MatchReport, run_match
 from .messages.send import Mailer
 from .messages.stage import MessagesReport, run_messages
 from .profiles import ProfileSet
+from .profiles.models import Mentor
+from .roster import ContactSyncReport, reachable_mentors, sync_contact_form
 from .scheduling import describe_local
 
 log = logging.getLogger(__name__)
@@ -61,23 +63,12 @@ class PreviewSpreadsheet:
 
     def write(self, batch: WriteBatch) -> None:
         """Apply the batch to the in-memory copy only."""
-        for title, header in batch.new_tabs.items():
-            if not self.tabs.get(title):
-                self.tabs[title] = [list(header)]
-        for title, row, col, value in batch.updates:
-            rows = self.tabs.get(title)
-            if rows is None:
-                rows = self.tabs[title] = []
-            while len(rows) < row:
-                rows.append([])
-            cells = rows[row - 1]
-            cells.extend([""] * (col - len(cells)))
-            cells[col - 1] = value
-        for title, appended in batch.appends.items():
-            rows = self.tabs.get(title)
-            if rows is None:
-                rows = self.tabs[title] = []
-            rows.extend(list(r) for r in appended)
+        # A stage may write a tab it never read (the backends read it themselves).
+        missing = {t for t, *_ in batch.updates} | set(batch.appends)
+        missing -= set(self.tabs)
+        if missing:
+            self.tabs.update(self.base.read(sorted(missing)))
+        apply_batch(self.tabs, batch)
 
 
 @dataclass(frozen=True)
@@ -114,6 +105,10 @@ class NightlyReport:
     profile_problems: int = 0
     lock_note: str = ""
     max_profile_age_days: int = 0
+    # Mentors with no usable roster row (not matched); a count only, the list is staff's
+    # (`mentorship roster check`), as the report is public on GitHub.
+    unlisted: int = 0
+    contacts: ContactSyncReport | None = None
 
     @property
     def attention(self) -> list[str]:
@@ -123,6 +118,13 @@ class NightlyReport:
             items += [f"Requests row {i.request_row}: {i.reason}" for i in self.sync.invalid]
         if self.invites:
             items += [f"Match {mid}: {message}" for mid, message in self.invites.errors]
+        if self.contacts:
+            items += self.contacts.attention
+        if self.unlisted:
+            items.append(
+                f"{self.unlisted} mentor(s) have no row in the Mentors tab and are not matched: "
+                "run `mentorship roster check`"
+            )
         if self.profile_problems:
             items.append(
                 f"{self.profile_problems} mentor profile problem(s): run `mentorship validate`"
@@ -181,6 +183,12 @@ class NightlyReport:
             for s in self.stale
         ] or ["None."]
         lines.append("")
+        if self.contacts and (self.contacts.added or self.unlisted):
+            lines += [
+                f"Mentor contact form: {self.contacts.added} new roster row(s); "
+                f"{self.unlisted} mentor(s) without a roster row.",
+                "",
+            ]
         if self.sync:
             lines += [self.sync.to_markdown(), ""]
         if self.match:
@@ -266,11 +274,12 @@ def run_nightly(
                 "ledger that may be changing."
             )
         preview = PreviewSpreadsheet(spreadsheet)
+        reachable = _contacts(report, preview, profiles, config, now)
         report.sync = run_sync(preview, config, profiles.taxonomy, mentors, now)
-        report.match = run_match(preview, mentors, config, now)
-        report.invites = run_invites(preview, calendar, mentors, config, now, dry_run=True)
+        report.match = run_match(preview, reachable, config, now)
+        report.invites = run_invites(preview, calendar, reachable, config, now, dry_run=True)
         if mailer is not None:
-            report.messages = run_messages(preview, None, mentors, config, now, dry_run=True)
+            report.messages = run_messages(preview, None, reachable, config, now, dry_run=True)
         for stage in (report.sync, report.match):
             stage.dry_run = True
         return report
@@ -279,14 +288,15 @@ def run_nightly(
     report.run_id = lock.run_id
     log.info("nightly: run %s holds the ledger lock", lock.run_id)
     try:
+        reachable = _contacts(report, spreadsheet, profiles, config, now)
         report.sync = run_sync(spreadsheet, config, profiles.taxonomy, mentors, now)
         lock.refresh(lock_now())
-        report.match = run_match(spreadsheet, mentors, config, now)
+        report.match = run_match(spreadsheet, reachable, config, now)
         lock.refresh(lock_now())
-        report.invites = run_invites(spreadsheet, calendar, mentors, config, now)
+        report.invites = run_invites(spreadsheet, calendar, reachable, config, now)
         if mailer is not None:
             lock.refresh(lock_now())
-            report.messages = run_messages(spreadsheet, mailer, mentors, config, now)
+            report.messages = run_messages(spreadsheet, mailer, reachable, config, now)
     except LockedError:
         raise  # our claim was taken over: it is not ours to release
     except MentorshipError as exc:
@@ -302,3 +312,24 @@ def run_nightly(
     outcome = "ok, needs attention" if report.needs_attention else "ok"
     lock.release(lock_now(), outcome)
     return report
+
+
+def _contacts(
+    report: NightlyReport,
+    spreadsheet: Spreadsheet,
+    profiles: ProfileSet,
+    config: Config,
+    now: dt.datetime,
+) -> list[Mentor]:
+    """Sync the contact form into the roster; the mentors it can reach, with their address."""
+    roster = config.roster
+    report.contacts = sync_contact_form(
+        spreadsheet,
+        roster.worksheet,
+        roster.contact_worksheet,
+        {m.slug for m in profiles.mentors},
+        now,
+    )
+    reachable = reachable_mentors(spreadsheet, profiles.mentors, roster.worksheet)
+    report.unlisted = len(reachable.unlisted)
+    return reachable.mentors

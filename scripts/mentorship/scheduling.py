@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .weekly import WeeklyWindow
@@ -33,6 +34,19 @@ Interval = tuple[dt.datetime, dt.datetime]
 """A half-open span of time [start, end) between two aware UTC datetimes."""
 
 _PROBE = dt.timedelta(hours=6)  # offsets never change twice within six hours
+
+
+class ScheduleSettings(Protocol):
+    """What `Rules.of` reads (`config.ScheduleConfig` has it; the core does not import config)."""
+
+    @property
+    def lead_hours(self) -> int: ...
+    @property
+    def horizon_days(self) -> int: ...
+    @property
+    def grid_minutes(self) -> int: ...
+    @property
+    def session_minutes(self) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -53,13 +67,13 @@ class Rules:
             raise ValueError("session_minutes and horizon_days must be positive, lead_hours >= 0")
 
     @classmethod
-    def of(cls, settings: object) -> Rules:
+    def of(cls, settings: ScheduleSettings) -> Rules:
         """Rules from any object with the four fields (e.g. `ScheduleConfig`)."""
         return cls(
-            lead_hours=settings.lead_hours,  # type: ignore[attr-defined]
-            horizon_days=settings.horizon_days,  # type: ignore[attr-defined]
-            grid_minutes=settings.grid_minutes,  # type: ignore[attr-defined]
-            session_minutes=settings.session_minutes,  # type: ignore[attr-defined]
+            lead_hours=settings.lead_hours,
+            horizon_days=settings.horizon_days,
+            grid_minutes=settings.grid_minutes,
+            session_minutes=settings.session_minutes,
         )
 
 

@@ -183,12 +183,12 @@ class GoogleSpreadsheet:
                     }
                 )
         if requests_:
-            reply = self._call(
+            reply: dict[str, Any] = self._call(
                 "add or grow tabs",
                 lambda: self.http.batch_update(self.key, {"requests": requests_}),
-                already_done="already exists",
+                already_done=("already exists", {}),
             )
-            replies = (reply or {}).get("replies", [])
+            replies = reply.get("replies", [])
             for title in added:
                 props: dict[str, Any] = next(
                     (
@@ -210,7 +210,9 @@ class GoogleSpreadsheet:
 
     # --- calls ---------------------------------------------------------------------------
 
-    def _call(self, what: str, call: Callable[[], T], *, already_done: str = "") -> T:
+    def _call(
+        self, what: str, call: Callable[[], T], *, already_done: tuple[str, T] | None = None
+    ) -> T:
         """Run one API call with retries; failures become MentorshipErrors saying what to do.
 
         `already_done`: text of the 400 error a repeated call gets when an earlier attempt took
@@ -227,9 +229,9 @@ class GoogleSpreadsheet:
             except (APIError, requests.RequestException) as exc:
                 error = GoogleError.from_exception(exc)
                 assert error is not None  # both exception types are failed requests
-                if already_done and error.status == 400 and already_done in error.message:
+                if already_done and error.status == 400 and already_done[0] in error.message:
                     log.info("sheets: an earlier attempt to %s had taken effect", what)
-                    return None  # type: ignore[return-value]
+                    return already_done[1]
                 if not self.retry.should_retry(error, tries):
                     raise self._explain(what, error, tries) from None
                 wait = self.retry.wait(tries - 1, error.retry_after)

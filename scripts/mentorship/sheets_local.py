@@ -3,8 +3,12 @@
 It implements `ledger.Spreadsheet` so every stage runs without a Google account. A worksheet
 `Requests` is the file `Requests.csv`. Each write replaces a file atomically (temporary file in
 the same folder, then `os.replace`), so a run killed half-way leaves every file either as it
-was or fully written, never torn. Values are stored verbatim: a cell that begins with `=` stays
-text, as a RAW write to Google keeps it.
+was or fully written, never torn.
+
+Staff open these files in a spreadsheet program, which runs a cell beginning with `=`, `+`, `-`,
+`@`, a tab or a carriage return as a formula (CSV injection). As OWASP advises, such a cell is
+written with a leading `'`, which every spreadsheet program shows as text; the reader removes
+it again, so every value round-trips exactly, as a RAW write to Google keeps it.
 """
 
 from __future__ import annotations
@@ -17,9 +21,30 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .errors import AccessError, LedgerError
-from .ledger import WriteBatch
+from .ledger import WriteBatch, apply_batch
 
 _FORBIDDEN = set('/\\:*?"<>|\0')
+_FORMULA_START = frozenset("=+-@\t\r")
+
+
+def neutralise(value: str) -> str:
+    """The cell as written to a CSV a person may open: a formula-like value gets a leading `'`.
+
+    A value starting with `'` that the reader would otherwise shorten (`'=x`, `''`) gets one
+    too, so `restore(neutralise(v)) == v` for every string.
+    """
+    if value[:1] in _FORMULA_START or (value[:1] == "'" and _ours(value[1:])):
+        return "'" + value
+    return value
+
+
+def restore(cell: str) -> str:
+    """The value behind a cell written by `neutralise`; any other cell is returned as it is."""
+    return cell[1:] if cell[:1] == "'" and _ours(cell[1:]) else cell
+
+
+def _ours(rest: str) -> bool:
+    return rest[:1] in _FORMULA_START or rest[:1] == "'"
 
 
 class LocalSpreadsheet:
@@ -43,7 +68,8 @@ class LocalSpreadsheet:
         for title in titles:
             path = self.path(title)
             try:
-                text = path.read_text(encoding="utf-8-sig")
+                # Bytes, not read_text: newline translation would turn a CR inside a cell into LF.
+                text = path.read_bytes().decode("utf-8-sig")
             except FileNotFoundError:
                 out[title] = None
                 continue
@@ -51,7 +77,8 @@ class LocalSpreadsheet:
                 raise AccessError(
                     f"Cannot read {path}: {exc}. Check the file's permissions."
                 ) from None
-            out[title] = _trim([row for row in csv.reader(io.StringIO(text, newline=""))])
+            rows = csv.reader(io.StringIO(text, newline=""))
+            out[title] = _trim([[restore(cell) for cell in row] for row in rows])
         return out
 
     def write(self, batch: WriteBatch) -> None:
@@ -65,29 +92,22 @@ class LocalSpreadsheet:
             return
         current = self.read(sorted(touched))
         for title in sorted(touched):
-            rows = current[title]
-            if rows is None or not rows:
-                rows = [list(batch.new_tabs.get(title, []))] if title in batch.new_tabs else []
-                if not rows and current[title] is None:
-                    raise LedgerError(
-                        f"The local ledger has no worksheet {title!r} ({self.path(title)}) to update."
-                    )
-            for tab, row, col, value in batch.updates:
-                if tab != title:
-                    continue
-                while len(rows) < row:
-                    rows.append([])
-                cells = rows[row - 1]
-                cells.extend([""] * (col - len(cells)))
-                cells[col - 1] = value
-            rows.extend(list(r) for r in batch.appends.get(title, []))
-            self._replace(self.path(title), rows)
+            if current[title] is None and title not in batch.new_tabs:
+                raise LedgerError(
+                    f"The local ledger has no worksheet {title!r} ({self.path(title)}) to update."
+                )
+        apply_batch(current, batch)
+        for title in sorted(touched):
+            self._replace(self.path(title), current[title] or [])
 
     def _replace(self, path: Path, rows: list[list[str]]) -> None:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             buffer = io.StringIO(newline="")
-            csv.writer(buffer, lineterminator="\n").writerows(rows)
+            # CRLF, as RFC 4180 has it: the writer then quotes a value holding a bare CR too.
+            csv.writer(buffer, lineterminator="\r\n").writerows(
+                [neutralise(cell) for cell in row] for row in rows
+            )
             fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=self.folder)
             try:
                 with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:

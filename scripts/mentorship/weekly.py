@@ -8,7 +8,7 @@ compact text form ('tue 17:00-21:00; ...'). Matching and scheduling read them fr
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -32,9 +32,14 @@ FORM_OPTIONS = tuple(
 _WINDOW_RE = re.compile(r"^(mon|tue|wed|thu|fri|sat|sun) ([0-2]\d):([0-5]\d)-([0-2]\d):([0-5]\d)$")
 
 
-@dataclass(frozen=True, order=True)
-class WeeklyWindow:
-    """A window on one weekday: day 0 = Monday; minutes after local midnight, end exclusive."""
+class WeeklyWindow(NamedTuple):
+    """A window on one weekday: day 0 = Monday; minutes after local midnight, end exclusive.
+
+    The one weekly-window type of the toolkit: a profile's `Window` (the YAML form, with
+    'HH:MM' strings) becomes one through `Window.weekly`, a form answer through
+    `windows_from_answer`, a ledger cell through `parse_windows`; matching and scheduling take
+    only these. A tuple, so it sorts by day then time and is cheap to hash for caches.
+    """
 
     day: int
     start: int

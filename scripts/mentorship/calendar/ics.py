@@ -45,9 +45,11 @@ class IcsCalendar:
         self.description = f"invite files in {folder}"
 
     @classmethod
-    def for_site(cls, folder: Path, site_url: str, **kwargs: object) -> IcsCalendar:
+    def for_site(
+        cls, folder: Path, site_url: str, *, clock: Callable[[], dt.datetime] = _utcnow
+    ) -> IcsCalendar:
         """A backend whose UIDs end in the site's host name (when configured)."""
-        return cls(folder, uid_domain=urlsplit(site_url).hostname or "", **kwargs)  # type: ignore[arg-type]
+        return cls(folder, uid_domain=urlsplit(site_url).hostname or "", clock=clock)
 
     def path(self, event_id: str) -> Path:
         """The file of an event."""

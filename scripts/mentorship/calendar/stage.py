@@ -35,10 +35,11 @@ from ..ledger import (
     Table,
     WriteBatch,
     split_list,
+    utc_timestamp,
 )
 from ..profiles.models import Mentor
 from ..scheduling import Availability, Interval, Rules, find_slot, zone
-from ..weekly import WeeklyWindow, parse_windows
+from ..weekly import parse_windows
 from . import BATCH_SIZE, Calendar, Outcome
 from .invite import Invite, Participant, build_invite
 
@@ -106,10 +107,7 @@ class _Plan:
 
 def mentor_availability(mentor: Mentor) -> Availability:
     """A mentor's profile windows as scheduling input."""
-    windows = tuple(
-        WeeklyWindow(w.day.index, w.start_minutes, w.end_minutes) for w in mentor.availability
-    )
-    return Availability(mentor.timezone, windows)
+    return Availability(mentor.timezone, tuple(w.weekly for w in mentor.availability))
 
 
 def _iso(moment: dt.datetime) -> str:
@@ -150,7 +148,7 @@ def run_invites(
     requests = Table(REQUESTS, REQUEST_COLUMNS, tabs.get(REQUESTS)).by("request_id")
     by_slug = {m.slug: m for m in mentors}
     today = now.astimezone(dt.UTC).date().isoformat()
-    stamp = _iso(now.astimezone(dt.UTC))
+    stamp = utc_timestamp(now)
 
     def change(record: Record, **cells: str) -> None:
         for column, value in cells.items():

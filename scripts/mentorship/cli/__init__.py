@@ -42,9 +42,12 @@ def main(verbose: int, quiet: bool) -> None:
 # Command modules, one per stage; importing one registers its commands on `main`.
 from . import (  # noqa: E402,F401
     invite_cmd,
+    issue_form_cmds,
     match_cmd,
     messages_cmd,
     nightly_cmd,
     profiles_cmds,
+    roster_cmds,
+    site_cmd,
     sync_cmd,
 )

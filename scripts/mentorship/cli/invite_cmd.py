@@ -11,6 +11,7 @@ from ..backends import open_calendar, open_spreadsheet
 from ..calendar.stage import InviteReport, run_invites
 from ..config import load_config
 from ..profiles.load import load_profiles
+from ..roster import reachable_mentors
 from . import main
 
 log = logging.getLogger(__name__)
@@ -60,7 +61,7 @@ def invite(ctx: click.Context, dry_run: bool) -> None:
     report = run_invites(
         spreadsheet,
         calendar,
-        profiles.mentors,
+        reachable_mentors(spreadsheet, profiles.mentors, config.roster.worksheet).mentors,
         config,
         now=dt.datetime.now(dt.UTC),
         dry_run=dry_run,

@@ -12,6 +12,7 @@ from ..backends import open_spreadsheet
 from ..config import load_config
 from ..privacy import mask_email
 from ..profiles.load import load_profiles
+from ..roster import reachable_mentors
 from . import main
 
 log = logging.getLogger(__name__)
@@ -45,9 +46,8 @@ def match(ctx: click.Context, dry_run: bool) -> None:
     # Imported here: scipy takes most of a second to load, and `mentorship --help` need not wait.
     from ..matching import run_match
 
-    report = run_match(
-        spreadsheet, profiles.mentors, config, now=dt.datetime.now(dt.UTC), dry_run=dry_run
-    )
+    mentors = reachable_mentors(spreadsheet, profiles.mentors, config.roster.worksheet).mentors
+    report = run_match(spreadsheet, mentors, config, now=dt.datetime.now(dt.UTC), dry_run=dry_run)
     click.echo(masked(report.to_markdown()), nl=False)
     if dry_run:
         click.echo("\nDry run: nothing was written.")

@@ -74,8 +74,8 @@ def validate(paths: tuple[Path, ...]) -> None:
         raise ConfigError(f"The mentors folder {mentors_dir} does not exist.")
     everything = profile_paths(mentors_dir)
     if paths:
-        # Load the named files with all the others, so a new profile that reuses someone's
-        # email is caught, but report only the named files' problems.
+        # Load the named files with all the others, so a new profile whose slug clashes with
+        # another's is caught, but report only the named files' problems.
         files = _expand(paths)
         root = mentors_dir.resolve().parent
         named = {display_path(p, root) for p in files}
@@ -136,7 +136,8 @@ def new(slug: str) -> None:
         f.write(text)
     click.echo(f"Wrote {config.mentors_dir}/{slug}.yml")
     click.echo(
-        "Fill in your name and email (and replace the example values), then run "
+        "Fill in your name (and replace the example values; your email goes in the private "
+        '"Mentor contact" form, not the file), then run '
         f"`mentorship validate {config.mentors_dir}/{slug}.yml`."
     )
 

@@ -8,8 +8,8 @@ The stage is split along its seams, in the order data flows through it:
 - `reconcile`: those rows merged into the Requests table by stable request id, statuses decided.
 - `stage`: `run_sync`, which does all of it around one read and one write of a `Spreadsheet`.
 
-Nothing here talks to Google or the disk itself. The names below are the package's public API;
-import them from `mentorship.intake`.
+Nothing here talks to Google or the disk itself. The names below are the package's public API:
+other modules and tests take them from `mentorship.intake`.
 """
 
 from .answers import (

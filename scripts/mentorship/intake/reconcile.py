@@ -180,10 +180,12 @@ def reconcile(
       student may want another mentor (staff set it to `withdrawn` if not). A `withdrawn`
       latest answer still supersedes older open ones: the student's last word was to stop. An
       invalid answer supersedes nothing until it is fixed.
+    - A zone staff typed into `timezone` is kept while `timezone_answer` (what the student
+      typed) is unchanged, and clears the timezone problem (see `_keep_staff_timezone`).
     - `response_row` always points at the response's current row; `updated_at` changes only
       when a row's status, reason, note or answers change, so a second run writes nothing.
     """
-    stamp = now.astimezone(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    stamp = ledger.utc_timestamp(now)
     existing = table.by("request_id")
     seen: set[str] = set()
     # (record, response, is_new); new records are built in memory and appended at the end with

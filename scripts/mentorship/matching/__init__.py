@@ -1,6 +1,6 @@
 """Matching: turn waiting requests into optimal, explainable student–mentor matches.
 
-`solve` is the exact solver of DESIGN.md's contract; `score_pairs` builds its score matrix
+`solve` is the exact solver of the contract in docs/architecture.md; `score_pairs` builds its score matrix
 from requests and mentor profiles; `run_match` is the `match` stage over the ledger and
 returns a `MatchReport` (with its `DemandReport`) for the command and the nightly summary.
 """

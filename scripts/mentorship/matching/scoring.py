@@ -21,6 +21,7 @@ import numpy as np
 
 from ..config import MatchingConfig
 from ..profiles.models import Mentor
+from ..weekly import WeeklyWindow
 
 SLOT_MINUTES = 30
 WEEK_SLOTS = 7 * 24 * 60 // SLOT_MINUTES  # 336 half-hours
@@ -104,8 +105,8 @@ class MatchRequest:
     languages: tuple[str, ...] = ()
     meeting_formats: tuple[str, ...] = ()
     timezone: str = "UTC"
-    # (day 0 = Monday, start minute, end minute) in the student's own timezone.
-    availability: tuple[tuple[int, int, int], ...] = ()
+    # In the student's own timezone.
+    availability: tuple[WeeklyWindow, ...] = ()
     preferred_mentor: str = ""
 
 
@@ -119,7 +120,7 @@ def reference_week(now: dt.datetime) -> dt.datetime:
 
 
 def week_slots(
-    windows: Iterable[tuple[int, int, int]], timezone: str, week_start: dt.datetime
+    windows: Iterable[WeeklyWindow], timezone: str, week_start: dt.datetime
 ) -> np.ndarray:
     """The half-hours of the reference week (UTC) that local weekly windows cover completely."""
     return _week_slots(tuple(windows), timezone, week_start).copy()
@@ -127,7 +128,7 @@ def week_slots(
 
 @functools.lru_cache(maxsize=4096)
 def _week_slots(
-    windows: tuple[tuple[int, int, int], ...], timezone: str, week_start: dt.datetime
+    windows: tuple[WeeklyWindow, ...], timezone: str, week_start: dt.datetime
 ) -> np.ndarray:
     # Students tick the same few form options, so most requests share a (windows, zone) pair.
     slots = np.zeros(WEEK_SLOTS, dtype=bool)
@@ -153,9 +154,9 @@ def _utc_minute(timezone: str, week_start: dt.datetime, day: int, minute: int) -
     return int((moment - week_start).total_seconds() // 60)
 
 
-def mentor_windows(mentor: Mentor) -> list[tuple[int, int, int]]:
-    """A mentor's availability as (day, start minute, end minute) in their own timezone."""
-    return [(w.day.index, w.start_minutes, w.end_minutes) for w in mentor.availability]
+def mentor_windows(mentor: Mentor) -> list[WeeklyWindow]:
+    """A mentor's availability windows, in their own timezone."""
+    return [w.weekly for w in mentor.availability]
 
 
 def program_words(program: str) -> frozenset[str]:
@@ -228,7 +229,8 @@ class PairScores:
 
     def shared_slots(self, i: int, j: int) -> np.ndarray:
         """The half-hours of the reference week (UTC) both sides of pair (i, j) are free."""
-        return (self.requests.slots[i] > 0) & (self.mentors.slots[j] > 0)
+        shared: np.ndarray = (self.requests.slots[i] > 0) & (self.mentors.slots[j] > 0)
+        return shared
 
 
 def _components(

@@ -1,6 +1,6 @@
 """The matching solver: an exact capacitated assignment with a lexicographic objective.
 
-`solve(scores, capacity)` is the contract in DESIGN.md. It reduces the problem to a
+`solve(scores, capacity)` is the contract in docs/architecture.md. It reduces the problem to a
 rectangular linear assignment (each mentor's column repeated once per free place) and hands it
 to `scipy.optimize.linear_sum_assignment`, an exact shortest-augmenting-path method (Crouse
 2016). Two objectives become one by giving every allowed pair a large base weight `M`, larger

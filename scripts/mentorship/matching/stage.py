@@ -127,11 +127,6 @@ def _md(text: str) -> str:
     return value
 
 
-def timestamp(now: dt.datetime) -> str:
-    """The ledger's time format: UTC to the second, '2026-11-28T21:00:00Z'."""
-    return now.astimezone(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-
-
 def match_id(request_id: str, mentor: str, earlier: int) -> str:
     """A stable id: the same request, mentor and number of earlier such matches give the same id.
 
@@ -162,7 +157,7 @@ def read_request(record: ledger.Record) -> tuple[MatchRequest | None, str]:
         languages=tuple(ledger.split_list(record["languages"])),
         meeting_formats=tuple(ledger.split_list(record["meeting_formats"])),
         timezone=zone,
-        availability=tuple((w.day, w.start, w.end) for w in windows),
+        availability=tuple(windows),
         preferred_mentor=record["preferred_mentor"].strip(),
     )
     return request, ""
@@ -181,7 +176,7 @@ def run_match(
     matched requests get status `matched`; the rest `waiting` with a reason. With `dry_run`
     nothing is written and the report says what would happen.
     """
-    stamp = timestamp(now)
+    stamp = ledger.utc_timestamp(now)
     tabs = spreadsheet.read([REQUESTS, MATCHES])
     report = MatchReport(dry_run=dry_run, approval=config.approval)
     if not tabs.get(REQUESTS):

@@ -3,9 +3,9 @@
 - A student is mailed only at the address of their own Requests row, only when the form asks
   the consent question and the answer did not refuse it, and never outside
   `student_email_domains` (when that list is set).
-- A mentor is mailed only at the address the roster holds for that mentor. The roster is
-  `mentor_address` below: today the private `email` of the mentor's profile (what invites
-  use); when the private `Mentors` tab lands, only that function changes.
+- A mentor is mailed only at the `email` the private roster (the `Mentors` tab, see
+  `mentorship.roster`) holds for a mentor with a valid profile; `Roster.mentor_address` is the
+  one place that decides it.
 
 Every check runs twice: when a message is planned, and again just before it is sent against
 the ledger as it is then, so an address typed into the Outbox tab is never mailed.
@@ -14,7 +14,7 @@ the ledger as it is then, so an address typed into the Outbox tab is never maile
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from ..config import Config
 from ..profiles.models import Mentor
@@ -62,10 +62,15 @@ def student_refusal(email: str, reason: str, config: Config) -> str:
 
 
 class Roster:
-    """Mentors' addresses, by slug: the one place that knows where mentor email comes from."""
+    """Mentors with a valid profile and their roster address, by slug.
 
-    def __init__(self, mentors: Iterable[Mentor]):
+    `contacts` maps a slug to the `email` of its row in the private roster; a mentor without
+    one is not mailed (nor matched). The calendar address a row may give is for invites only.
+    """
+
+    def __init__(self, mentors: Iterable[Mentor], contacts: Mapping[str, str]):
         self._by_slug = {m.slug: m for m in mentors}
+        self._contacts = dict(contacts)
 
     def mentor(self, slug: str) -> Mentor | None:
         """The mentor with this slug, if in the roster."""
@@ -74,7 +79,7 @@ class Roster:
     def mentor_address(self, slug: str) -> str:
         """The roster's address of a mentor ('' when the mentor is not in the roster)."""
         mentor = self.mentor(slug)
-        email = mentor.email.strip().lower() if mentor is not None else ""
+        email = self._contacts.get(mentor.slug, "").strip().lower() if mentor is not None else ""
         return email if plausible_email(email) else ""
 
     def __iter__(self):  # type: ignore[no-untyped-def]

@@ -39,6 +39,7 @@ from ..ledger import (
 )
 from ..privacy import mask_email
 from ..profiles.models import Mentor
+from ..roster import parse_roster
 from .kinds import BY_NAME
 from .links import Links, links_for
 from .mime import Sender, build_email
@@ -195,11 +196,13 @@ def run_messages(
         return report
     templates = Templates(config.root / settings.templates_dir)
     sender = sender_of(config)
-    roster = Roster(mentors)
     links = links or links_for(config)
     stamp = _stamp(now)
 
-    tabs = spreadsheet.read([REQUESTS, MATCHES, OUTBOX])
+    roster_tab = config.roster.worksheet
+    tabs = spreadsheet.read([REQUESTS, MATCHES, OUTBOX, roster_tab])
+    contacts = parse_roster(roster_tab, tabs.get(roster_tab)).contacts
+    roster = Roster(mentors, {slug: c.email for slug, c in contacts.items()})
     requests = Table(REQUESTS, REQUEST_COLUMNS, tabs.get(REQUESTS))
     matches = Table(MATCHES, MATCH_COLUMNS, tabs.get(MATCHES))
     outbox = Table(OUTBOX, OUTBOX_COLUMNS, tabs.get(OUTBOX))

@@ -2,7 +2,7 @@
 
 Each file is read once, composed into data with positions (`parse`), validated by the pydantic
 models with the taxonomy, clock and photos folder in the context, then checked across files
-(duplicate slugs and emails). Every finding becomes a `Problem` at `file:line:col`; a bad
+(duplicate slugs). Every finding becomes a `Problem` at `file:line:col`; a bad
 profile never raises, so the CLI, the site build and matching all see the same list.
 """
 
@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..errors import Problem
+from ..errors import Problem, has_control
 from .models import BIO_MAX_CHARS, SLUG_RE, MeetingFormat, Mentor, Profile, Weekday, Window
 from .parse import MAX_FILE_BYTES, Loc, ParsedProfile, describe_loc, parse_profile
 from .taxonomy import Taxonomy, load_taxonomy
@@ -25,6 +25,12 @@ from .taxonomy import Taxonomy, load_taxonomy
 PROFILE_SUFFIX = ".yml"
 NOT_PROFILES = frozenset({"taxonomy.yml", "schema.json"})
 FIELDS = tuple(Profile.model_fields)
+EMAIL_MOVED = (
+    "email: delete this line; profiles are public, so email addresses are kept in the "
+    'private roster instead. Give yours through the private "Mentor contact" form (see '
+    '"Become a mentor") or to the alumni office. Staff: `mentorship roster import` moves '
+    "every profile's email into the roster"
+)
 
 
 @dataclass
@@ -53,7 +59,8 @@ def profile_paths(mentors_dir: Path) -> list[Path]:
         p
         for pattern in (f"*{PROFILE_SUFFIX}", "*.yaml")
         for p in mentors_dir.glob(pattern)
-        if p.name not in NOT_PROFILES and p.is_file()
+        # A link is listed (and refused by the loader) rather than silently skipped.
+        if p.name not in NOT_PROFILES and (p.is_file() or p.is_symlink())
     )
 
 
@@ -71,12 +78,16 @@ def load_profiles(
     today = today or dt.date.today()
     root = mentors_dir.resolve().parent
     home = mentors_dir.resolve()
-    context = {"taxonomy": taxonomy, "today": today, "photos_dir": mentors_dir / "photos"}
+    context = {
+        "taxonomy": taxonomy,
+        "today": today,
+        "photos_dir": mentors_dir / "photos",
+        "root": mentors_dir.absolute().parent,
+    }
     files = profile_paths(mentors_dir) if paths is None else list(paths)
     problems: list[Problem] = []
     mentors: list[Mentor] = []
     shown_paths: dict[str, str] = {}
-    parsed_files: list[tuple[str, ParsedProfile]] = []
     shown_all: list[str] = []
     for path in files:
         # Files straight from the mentors folder need no resolving (3,000 of them add up).
@@ -84,14 +95,12 @@ def load_profiles(
             f"{home.name}/{path.name}" if path.parent == mentors_dir else display_path(path, root)
         )
         shown_all.append(shown)
-        found, mentor, parsed = _load_one(path, shown, context)
+        found, mentor, _ = _load_one(path, shown, context)
         problems.extend(found)
         if mentor is not None:
             mentors.append(mentor)
             shown_paths[mentor.slug] = shown
-        if parsed is not None and parsed.data is not None:
-            parsed_files.append((shown, parsed))
-    problems.extend(_duplicates(files, shown_all, parsed_files))
+    problems.extend(_duplicates(files, shown_all))
     bad = {p.path for p in problems}
     mentors = sorted((m for m in mentors if shown_paths[m.slug] not in bad), key=lambda m: m.slug)
     return ProfileSet(
@@ -118,6 +127,16 @@ def _load_one(
 ) -> tuple[list[Problem], Mentor | None, ParsedProfile | None]:
     problems: list[Problem] = []
     slug = path.stem
+    if has_control(path.name):
+        # Shown quoted by Problem; the file cannot be a slug, so nothing else is worth saying.
+        message = (
+            "the file name contains a line break or control character; rename the file to "
+            f"lowercase words joined by hyphens, like 'ana-lima{PROFILE_SUFFIX}'"
+        )
+        return [Problem(shown, 0, 0, message)], None, None
+    if path.is_symlink():
+        message = "the file is a symbolic link; commit the profile itself, a plain file in mentors/"
+        return [Problem(shown, 0, 0, message)], None, None
     if path.suffix != PROFILE_SUFFIX:
         problems.append(
             Problem(
@@ -167,6 +186,10 @@ def _load_one(
             Problem(shown, line, col, "slug: remove this line; the slug is the file name")
         )
         data = {k: v for k, v in data.items() if k != "slug"}
+    if "email" in data:
+        line, col = parsed.key_marks[("email",)]
+        problems.append(Problem(shown, line, col, EMAIL_MOVED))
+        data = {k: v for k, v in data.items() if k != "email"}
     # An empty optional field (`pronouns:`) means "not given", not "null".
     data = {
         k: v
@@ -220,7 +243,6 @@ def _nested_fields(loc: Loc) -> tuple[str, ...]:
 
 _FIELD_HINTS = {
     "name": " (your name as students should see it)",
-    "email": " (where calendar invites go; never published)",
     "confirmed": " with today's date, like 2026-01-31",
     "timezone": ", like 'Europe/Lisbon'",
     "accepting": " with true or false",
@@ -261,7 +283,7 @@ def _sentence(kind: str, err: Any, value: Any, loc: Loc) -> str:
     if kind.startswith(("date_", "datetime_")):
         return f"{_show(value)} should be a date written YYYY-MM-DD, like 2026-01-31"
     if kind == "enum":
-        options = _enum_options(last, loc)
+        options = _enum_options(loc)
         close = difflib.get_close_matches(str(value).lower(), options, n=1, cutoff=0.5)
         advice = f"did you mean {close[0]!r}? " if close else ""
         return f"{_show(value)} is not allowed; {advice}use one of: {', '.join(options)}"
@@ -282,7 +304,7 @@ _MAP_EXAMPLES = {
 }
 
 
-def _enum_options(last: Any, loc: Loc) -> list[str]:
+def _enum_options(loc: Loc) -> list[str]:
     if loc and loc[0] == "availability":
         return [d.value for d in Weekday]
     return [f.value for f in MeetingFormat]
@@ -358,9 +380,7 @@ def _overlaps(
                 break
 
 
-def _duplicates(
-    files: Sequence[Path], shown_all: list[str], parsed_files: list[tuple[str, ParsedProfile]]
-) -> Iterable[Problem]:
+def _duplicates(files: Sequence[Path], shown_all: list[str]) -> Iterable[Problem]:
     by_slug: dict[str, list[str]] = {}
     for path, shown in zip(files, shown_all, strict=True):
         by_slug.setdefault(path.stem.casefold(), []).append(shown)
@@ -374,20 +394,4 @@ def _duplicates(
                 0,
                 f"the file name clashes with {others} (slugs must differ in more than letter case); "
                 "rename one of them",
-            )
-    by_email: dict[str, list[tuple[str, ParsedProfile]]] = {}
-    for shown, parsed in sorted(parsed_files, key=lambda sp: sp[0]):
-        email = (parsed.data or {}).get("email")
-        if isinstance(email, str) and email.strip():
-            by_email.setdefault(email.strip().casefold(), []).append((shown, parsed))
-    for owners in by_email.values():
-        for shown, parsed in owners if len(owners) > 1 else ():
-            others = ", ".join(o for o, _ in owners if o != shown)
-            line, col = parsed.mark(("email",))
-            # Named on every file involved, so validating only one of them still shows it.
-            yield Problem(
-                shown,
-                line,
-                col,
-                f"email: the same address is also used by {others}; each mentor needs their own email",
             )

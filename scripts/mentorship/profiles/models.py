@@ -27,7 +27,10 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from ..errors import has_control
 from ..timezones import Ambiguous, Resolved, Unknown, resolve
+from ..weekly import WeeklyWindow
+from .photos import PHOTO_MAX_SIDE, image_size, photo_kind
 
 BIO_MAX_CHARS = 2000
 PHOTO_MAX_BYTES = 1_000_000
@@ -105,14 +108,48 @@ def timezone_advice(value: str) -> str:
     return f"pick yours from {TZ_LIST_URL}"
 
 
-def _photo_kind(head: bytes) -> str | None:
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpg"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "webp"
-    return None
+def _check_photo(photos_dir: Path, value: str, root: Path | None) -> None:
+    """The photo is a real file inside the repository, a PNG, JPEG or WebP, small enough."""
+    shown = f"mentors/photos/{value}"
+    path = photos_dir / value
+    # Published as committed: a link could carry any file of the machine that builds the site.
+    if path.is_symlink():
+        raise problem(f"{shown} is a symbolic link; commit the photo itself in mentors/photos/")
+    if root is not None and not path.resolve().is_relative_to(root.resolve()):
+        raise problem(
+            f"{shown} resolves outside the repository (is mentors/photos a link?); "
+            "keep the photo as a plain file in mentors/photos/"
+        )
+    try:
+        size = path.stat().st_size
+        data = b"" if size > PHOTO_MAX_BYTES else path.read_bytes()
+    except OSError:
+        raise problem(
+            f"there is no file {shown}; add the photo to mentors/photos/ "
+            "in the same pull request, or leave photo empty for an initials avatar"
+        ) from None
+    if size > PHOTO_MAX_BYTES:
+        raise problem(
+            f"{shown} is {size / 1_000_000:.1f} MB; the limit is 1 MB "
+            "(a 400x400 pixel photo is plenty)"
+        )
+    if photo_kind(data[:16]) not in ("png", "jpg", "webp"):
+        raise problem(
+            f"{shown} is not a PNG, JPEG or WebP image (whatever its name "
+            "says); export it again as one of those"
+        )
+    dimensions = image_size(data)
+    if dimensions is None:
+        raise problem(
+            f"cannot read the image's width and height from {shown}; the file may be cut "
+            "short or damaged. Export it again as PNG, JPEG or WebP"
+        )
+    width, height = dimensions
+    if max(width, height) > PHOTO_MAX_SIDE:
+        raise problem(
+            f"{shown} is {width}x{height} pixels; the limit is {PHOTO_MAX_SIDE} pixels a side. "
+            "Resize it (a 400x400 pixel photo is plenty) and commit it again"
+        )
 
 
 class Weekday(StrEnum):
@@ -164,6 +201,11 @@ class Window(BaseModel):
         h, m = self.end.split(":")
         return int(h) * 60 + int(m)
 
+    @property
+    def weekly(self) -> WeeklyWindow:
+        """This window as the toolkit's one weekly-window type (day index, minutes)."""
+        return WeeklyWindow(self.day.index, self.start_minutes, self.end_minutes)
+
     @field_validator("start", "end", mode="before")
     @classmethod
     def _two_digit_hour(cls, value: Any) -> Any:
@@ -205,7 +247,10 @@ class Link(BaseModel):
 
 
 class Profile(BaseModel):
-    """What a mentor writes in `mentors/<slug>.yml`. Everything but `email` is public."""
+    """What a mentor writes in `mentors/<slug>.yml`: all of it public.
+
+    Contact details are not here: they live in the private roster (`mentorship.roster`).
+    """
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -242,8 +287,11 @@ class Profile(BaseModel):
     confirmed: dt.date = Field(
         description="Date the mentor last confirmed this profile (YYYY-MM-DD)"
     )
-    email: Annotated[str, StringConstraints(strip_whitespace=True, max_length=254)] = Field(
-        description="Private: used only for calendar invites, never published"
+    github: str = Field(
+        default="",
+        pattern=r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))?$",
+        description="Optional: the GitHub login allowed to update this profile through the "
+        "'Update my profile' issue form",
     )
 
     @field_validator("name")
@@ -252,20 +300,6 @@ class Profile(BaseModel):
         if value.startswith("<") or value.endswith(">"):
             raise problem(
                 f"replace the placeholder {value!r} with your name as students should see it"
-            )
-        return value
-
-    @field_validator("email")
-    @classmethod
-    def _email_looks_valid(cls, value: str) -> str:
-        if value.startswith("<") or value.endswith(">"):
-            raise problem(
-                f"replace the placeholder {value!r} with the email address where you want "
-                "calendar invites (it stays private)"
-            )
-        if not EMAIL_RE.match(value):
-            raise problem(
-                f"{value!r} does not look like an email address; write it like name@example.org"
             )
         return value
 
@@ -289,6 +323,11 @@ class Profile(BaseModel):
     def _photo_file(cls, value: str, info: ValidationInfo) -> str:
         if not value:
             return value
+        if has_control(value):
+            raise problem(
+                f"the photo's file name contains a line break or control character ({value!r}); "
+                "write just the file name, like 'ana-lima.png'"
+            )
         if "/" in value or "\\" in value or value.startswith("."):
             raise problem(
                 f"write just the photo's file name, like 'ana-lima.png', not {value!r}; "
@@ -299,26 +338,7 @@ class Profile(BaseModel):
         photos_dir: Path | None = _context(info, "photos_dir")
         if photos_dir is None:
             return value
-        path = photos_dir / value
-        try:
-            size = path.stat().st_size
-            with path.open("rb") as f:
-                head = f.read(16)
-        except OSError:
-            raise problem(
-                f"there is no file mentors/photos/{value}; add the photo to mentors/photos/ "
-                "in the same pull request, or leave photo empty for an initials avatar"
-            ) from None
-        if size > PHOTO_MAX_BYTES:
-            raise problem(
-                f"mentors/photos/{value} is {size / 1_000_000:.1f} MB; the limit is 1 MB "
-                "(a 400x400 pixel photo is plenty)"
-            )
-        if _photo_kind(head) is None:
-            raise problem(
-                f"mentors/photos/{value} is not a PNG, JPEG or WebP image (whatever its name "
-                "says); export it again as one of those"
-            )
+        _check_photo(photos_dir, value, _context(info, "root"))
         return value
 
     @field_validator("graduation_year")
@@ -344,9 +364,14 @@ class Profile(BaseModel):
 
 
 class Mentor(Profile):
-    """A validated profile with the slug taken from its file name."""
+    """A validated profile with the slug taken from its file name.
+
+    `email` is never read from the profile: the nightly run fills it in from the private
+    roster (`roster.with_contacts`), the address invites go to. Empty until then.
+    """
 
     slug: str
+    email: str = ""
 
     @property
     def region(self) -> str:

@@ -10,8 +10,9 @@ field's type, which avoids YAML 1.1 surprises such as `18:00` read as the number
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -20,7 +21,13 @@ _STR_TAG = "tag:yaml.org,2002:str"
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 
 
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+if TYPE_CHECKING:
+    _SafeLoader = yaml.SafeLoader
+else:  # libyaml's C loader when PyYAML was built with it
+    _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_SafeLoader):
     """The fastest safe composer, resolving plain scalars only as null or text.
 
     We never use YAML's own typing (pydantic types each field), so skipping PyYAML's regex
@@ -30,7 +37,9 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[mi
     def resolve(self, kind: type, value: Any, implicit: Any) -> str:
         if kind is yaml.ScalarNode:
             return _NULL_TAG if implicit[0] and value in _NULLS else _STR_TAG
-        return super().resolve(kind, value, implicit)  # type: ignore[no-any-return]
+        # PyYAML's stubs leave resolve untyped; it returns the tag, a str.
+        parent: Callable[[type, Any, Any], str] = super().resolve
+        return parent(kind, value, implicit)
 
 
 MAX_FILE_BYTES = 100_000

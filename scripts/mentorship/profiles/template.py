@@ -2,7 +2,8 @@
 
 It lists the taxonomy's current words in comments, so a mentor editing in GitHub's web editor
 sees every allowed value without opening another file. As written it is a valid profile except
-for the two placeholders only the mentor can fill in: `name` and `email`.
+for the placeholder only the mentor can fill in: `name`. The email is not asked for: the file
+is public, and the address goes to the private roster instead.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from .taxonomy import Taxonomy
 
 SCHEMA_LINE = "# yaml-language-server: $schema=schema.json"
 NAME_PLACEHOLDER = "<Your name>"
-EMAIL_PLACEHOLDER = "<your email address>"
 
 
 def _choices(words: list[str], indent: str = "#   ") -> str:
@@ -30,7 +30,8 @@ def profile_template(slug: str, taxonomy: Taxonomy, today: dt.date) -> str:
     topic = taxonomy.topics[0]
     language = taxonomy.languages[0]
     return f"""{SCHEMA_LINE}
-# Your mentor profile. Students see everything here except `email`.
+# Your mentor profile. Everything here is public: do not write your email address.
+# Give it privately through the "Mentor contact" form (see "Become a mentor").
 # Replace the example values, keep the field names, and run `mentorship validate`
 # (or open a pull request: the check lists anything to fix, with its line number).
 # The file name is your slug: mentors/{slug}.yml -> your page's address.
@@ -90,6 +91,4 @@ bio: |
   Write a few sentences about your path since graduating and what students can ask you.
 # The date you last checked this profile is still true (YYYY-MM-DD). Update it when you do.
 confirmed: {today.isoformat()}
-# Private: where calendar invites go. Never shown on the site.
-email: "{EMAIL_PLACEHOLDER}"
 """

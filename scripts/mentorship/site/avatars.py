@@ -21,7 +21,7 @@ PALETTE = (
 
 def initials(name: str) -> str:
     """Up to two capital letters: the first letters of the first and last word of `name`."""
-    words = re.findall(r"[^\W\d_]+", name)
+    words: list[str] = re.findall(r"[^\W\d_]+", name)
     if not words:
         return "?"
     letters = words[0][0] + (words[-1][0] if len(words) > 1 else "")

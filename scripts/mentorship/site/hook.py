@@ -1,8 +1,9 @@
 """The mkdocs hook (listed under `hooks:` in mkdocs.yml): adds the mentor pages to the build.
 
-Thin on purpose: `mentorship.site.pages.MentorSite` does the work; this file only translates
-mkdocs events into its calls. mkdocs imports hooks by file path, so the package is imported by
-its full name here.
+Thin on purpose: `mentorship.site.generate.finished_files` makes the files, the same ones
+Zensical reads from the folder `mentorship.site.stage` writes; this file only hands them to
+mkdocs in memory, so `mkdocs serve` rebuilds them on every change. mkdocs imports hooks by
+file path, so the package is imported by its full name here.
 """
 
 from __future__ import annotations
@@ -14,11 +15,11 @@ from typing import Any
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
-from mkdocs.structure.pages import Page
-from mkdocs.utils import get_relative_url
 
 from mentorship.config import load_config
 from mentorship.errors import MentorshipError, ProblemsFound
+from mentorship.site.generate import finished_files
+from mentorship.site.links import symlink_problems
 from mentorship.site.pages import DIRECTORY_URI, MentorSite
 
 log = logging.getLogger("mkdocs.hooks.mentorship")
@@ -34,6 +35,14 @@ def on_config(config: MkDocsConfig) -> None:
     """Load and validate every profile before anything is written; stop the build if invalid."""
     global _site
     _site = None
+    root = _root(config)
+    folders = [Path(config.docs_dir), root / "site_templates"]
+    links = symlink_problems(root, folders)
+    if links:
+        raise PluginError(
+            "The site was not built, because a symbolic link would publish whatever it points "
+            "at:\n" + "\n".join(links)
+        )
     try:
         _site = MentorSite.load(
             _root(config), repo_url=config.repo_url or "", edit_uri=config.edit_uri or ""
@@ -52,7 +61,7 @@ def on_config(config: MkDocsConfig) -> None:
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     """Add the directory, one page per mentor (kept out of the nav) and their assets."""
     assert _site is not None
-    for generated in _site.files():
+    for generated in finished_files(_site, use_directory_urls=config.use_directory_urls):
         is_mentor_page = generated.src_uri != DIRECTORY_URI and _site.owns(generated.src_uri)
         inclusion = InclusionLevel.NOT_IN_NAV if is_mentor_page else InclusionLevel.UNDEFINED
         if generated.source is not None:
@@ -68,23 +77,6 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     accepting = sum(1 for m in _site.mentors if m.accepting)
     log.info(f"Mentor directory: {len(_site.mentors)} mentors, {accepting} accepting mentees")
     return files
-
-
-def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str | None:
-    """Replace a generated page's (empty) Markdown output with its rendered template."""
-    if _site is None or not _site.owns(page.file.src_uri):
-        return None
-    root = get_relative_url(".", page.url).rstrip("/") + "/"
-    return _site.page_html(page.file.src_uri, root)
-
-
-def on_page_context(
-    context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any
-) -> dict[str, Any]:
-    """Point a mentor page's edit button at the profile's YAML rather than a virtual file."""
-    if _site is not None and _site.owns(page.file.src_uri):
-        page.edit_url = _site.edit_url(page.file.src_uri)
-    return context
 
 
 def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:

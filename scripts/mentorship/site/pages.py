@@ -1,7 +1,7 @@
 """The mentor section of the site as a list of generated files, independent of mkdocs.
 
-`MentorSite.load` reads the configuration and the profiles once per build; the hook asks it
-which files exist (`files`) and, page by page, for their HTML (`page_html`).
+`MentorSite.load` reads the configuration and the profiles once per build; `generate.py` asks
+it which files exist (`files`) and, page by page, for their HTML (`page_html`).
 """
 
 from __future__ import annotations
@@ -48,11 +48,16 @@ def page_uri(slug: str) -> str:
     return f"mentors/{slug}.md"
 
 
-def _front_matter(title: str, *, hide: Sequence[str], search: bool = True) -> str:
+def _front_matter(
+    title: str, *, hide: Sequence[str], search: bool = True, edit_url: str = ""
+) -> str:
     # Material prints page.meta.title unescaped (its templates run without autoescape), so
     # the title is HTML-escaped here; JSON strings are valid YAML scalars.
     lines = ["---", f"title: {json.dumps(html.escape(title))}", "hide:"]
     lines += [f"  - {item}" for item in hide]
+    # The theme's edit button follows `edit_url` (site_templates/theme/partials/actions.html):
+    # a generated page has no file under docs_dir to edit; empty means no button.
+    lines.append(f"edit_url: {json.dumps(edit_url)}")
     if not search:
         lines += ["search:", "  exclude: true"]
     return "\n".join([*lines, "---", ""])
@@ -136,14 +141,11 @@ class MentorSite:
         )
 
     def _photo_path(self, mentor: Mentor) -> Path | None:
+        # Validation allows only a bare file name under mentors/photos/ (see Profile.photo).
         if not mentor.photo:
             return None
-        base = self.config.mentors_path
-        name = mentor.photo.removeprefix("photos/")
-        for candidate in (base / "photos" / name, base / mentor.photo):
-            if candidate.is_file():
-                return candidate
-        return None
+        path = self.config.mentors_path / "photos" / mentor.photo
+        return path if path.is_file() else None
 
     def files(self) -> list[GeneratedFile]:
         """Every file the mentor section adds to the site."""
@@ -158,8 +160,9 @@ class MentorSite:
         ]
         out += [GeneratedFile(f"{ASSETS}/{n}", source=self.templates_dir / n) for n in STATIC_FILES]
         for mentor in self.mentors:
-            page = _front_matter(mentor.name, hide=("toc",))
-            out.append(GeneratedFile(page_uri(mentor.slug), content=page))
+            uri = page_uri(mentor.slug)
+            page = _front_matter(mentor.name, hide=("toc",), edit_url=self.edit_url(uri) or "")
+            out.append(GeneratedFile(uri, content=page))
         for uri, path in self.photos.items():
             out.append(GeneratedFile(uri, source=path))
         for mentor in self.mentors:

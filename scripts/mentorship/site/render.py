@@ -206,9 +206,7 @@ class Renderer:
 
     def mentor(self, mentor: Mentor, root: str) -> str:
         """One mentor's page HTML; `root` is the relative URL of the site root ('../../')."""
-        windows = sorted(
-            mentor.availability, key=lambda w: (w.day.index, w.start_minutes, w.end_minutes)
-        )
+        windows = sorted(mentor.availability, key=lambda w: w.weekly)
         return self._mentor.render(
             root=root,
             mentor=mentor,

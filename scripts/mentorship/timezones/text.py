@@ -16,11 +16,10 @@ def fold(text: str) -> str:
     """
     if text.isascii():
         return _NOT_ALNUM.sub("", text.casefold())
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    # Letters that NFKD does not decompose but students write without the stroke.
-    bare = bare.translate(_STROKES)
-    return _NOT_ALNUM.sub("", bare)
+    # NFKD splits 'ã' into 'a' and a combining mark, which is not alphanumeric and goes with
+    # the punctuation; letters of other scripts stay (casefolded), so '北京' still matches.
+    decomposed = unicodedata.normalize("NFKD", text.casefold()).translate(_STROKES)
+    return _NOT_ALNUM.sub("", decomposed)
 
 
 _STROKES = str.maketrans({"ø": "o", "ł": "l", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i"})
