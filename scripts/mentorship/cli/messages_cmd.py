@@ -70,9 +70,9 @@ def messages(
             raise
         lock.release(now, "ok" if not report.needs_attention else "ok, needs attention")
     public = os.environ.get("GITHUB_ACTIONS") == "true"
-    for preview in report.previews:
+    for planned in report.previews:
         if not public:
-            click.echo(f"Would send {preview.message_id} to {preview.to}: {preview.subject}")
+            click.echo(f"Would send {planned.message_id} to {planned.to}: {planned.subject}")
     click.echo(report.public_markdown() if public else report.private_markdown())
     if dry_run:
         click.echo("Dry run: nothing was written or sent.")

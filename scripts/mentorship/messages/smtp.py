@@ -23,7 +23,7 @@ from email.message import EmailMessage
 from email.policy import SMTP
 
 from ..errors import AccessError, ConfigError
-from .send import SendResult
+from .send import ResultKind, SendResult
 
 log = logging.getLogger(__name__)
 
@@ -172,7 +172,7 @@ class SmtpMailer:
                 conn.rset()
             except (smtplib.SMTPException, OSError):
                 self._drop()
-            kind = "failed" if exc.smtp_code >= 500 else "later"
+            kind: ResultKind = "failed" if exc.smtp_code >= 500 else "later"
             return SendResult(kind, message=f"refused the message ({exc.smtp_code} {words})")
         except (smtplib.SMTPException, OSError) as exc:
             self._drop()
@@ -190,8 +190,8 @@ class SmtpMailer:
                 conn.rset()
             except (smtplib.SMTPException, OSError):
                 self._drop()
-            kind = "failed" if code >= 500 else "later"
-            return SendResult(kind, message=f"refused the message ({code} {words})")
+            final: ResultKind = "failed" if code >= 500 else "later"
+            return SendResult(final, message=f"refused the message ({code} {words})")
         return SendResult("sent", str(email["Message-ID"]), words)
 
     def confirm(self, message_ids: Sequence[str]) -> dict[str, bool | None]:

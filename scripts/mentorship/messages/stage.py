@@ -269,13 +269,13 @@ def run_messages(
     for record in outbox:
         if record["status"].strip().lower() not in OutboxStatus.SENDABLE:
             continue
-        message = planned.get(record["message_id"].strip())
-        problem = _still_allowed(record, message)
-        if problem:
+        due = planned.get(record["message_id"].strip())
+        problem = _still_allowed(record, due)
+        if problem or due is None:
             change(record, status=OutboxStatus.SKIPPED, note=problem)
             report.skipped += 1
             continue
-        assert message is not None
+        message = due
         # The address is always the one the ledger (or roster) holds now, whatever the cell says.
         if record["to"] != message.to:
             change(record, to=message.to)
