@@ -54,7 +54,7 @@ demo: $(STAMP)
 # The nightly flow (sync, match, invite) on the sample data, offline: only with the local
 # backend, so a fork already switched to Google never sends invites from `make demo`.
 	@if $(BIN)/python -c 'from mentorship.config import load_config; raise SystemExit(load_config().backend != "local")'; then \
-	  $(BIN)/mentorship nightly && \
+	  $(BIN)/mentorship nightly --approval auto && \
 	  echo && \
 	  echo "The ledger is in .ledger/: Requests.csv, Matches.csv and Runs.csv (open them in a spreadsheet)." && \
 	  echo "The invites are .ics files in .invites/ (open one in any calendar app)." && \

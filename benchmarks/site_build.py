@@ -6,6 +6,8 @@ build (no hook) of the same guides plus N hand-written Markdown pages of similar
 of the nav, with a plain Markdown index linking them all. It prints a Markdown table.
 
 Targets: ours at most 1.3x plain at every size, and 3,000 mentors at most 3.3x the time of 1,000.
+With --zensical it also times `mentorship site build --engine zensical` of the same project
+(staging the files, then Zensical's build from an empty cache).
 With --browser it also times the largest directory in headless Chromium: loading the page,
 ticking filters and clearing them (each until the next frame is drawn).
 
@@ -29,6 +31,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 MKDOCS = Path(sys.executable).with_name("mkdocs")
+MENTORSHIP = Path(sys.executable).with_name("mentorship")
 
 FIRST = [
     "Ana",
@@ -137,7 +140,6 @@ def synthetic_profiles(n: int, taxonomy: dict, seed: int = 7) -> list[tuple[str,
             "accepting": rng.random() > 0.2,
             "links": [{"label": "Website", "url": f"https://example.org/{slug}"}],
             "confirmed": dt.date(2026, 1 + i % 9, 1 + i % 28),
-            "email": f"{slug}@example.org",
         }
         data["bio"] = BIO.format(
             program=data["program"],
@@ -223,6 +225,25 @@ def time_build(project: Path, repeat: int) -> float:
     return best
 
 
+def time_zensical(project: Path, repeat: int) -> float:
+    """Best wall-clock seconds of `mentorship site build --engine zensical`, from no cache."""
+    best = float("inf")
+    for _ in range(repeat):
+        shutil.rmtree(project / "build", ignore_errors=True)
+        start = time.perf_counter()
+        result = subprocess.run(
+            [str(MENTORSHIP), "-q", "site", "build", "--engine", "zensical", "-d", "_zsite"],
+            cwd=project,
+            capture_output=True,
+            text=True,
+        )
+        elapsed = time.perf_counter() - start
+        if result.returncode != 0:
+            raise SystemExit(f"zensical build failed in {project}:\n{result.stderr[-3000:]}")
+        best = min(best, elapsed)
+    return best
+
+
 # Runs `action` in the page and resolves once the browser has drawn the next frame after it.
 TIMED = """action => new Promise(done => {
   const start = performance.now();
@@ -268,6 +289,8 @@ def time_directory(site: Path) -> list[tuple[str, float]]:
             page = browser.new_page()
             page.goto(f"http://127.0.0.1:{server.server_port}/mentors/")
             loaded = page.evaluate("performance.getEntriesByType('navigation')[0].loadEventEnd")
+            # The filters work once the filter index has loaded (when the page is idle).
+            page.wait_for_selector("[data-mentor-ready]", state="attached")
             rows.append(("load the directory (to the load event)", loaded))
             for label, action in ACTIONS:
                 rows.append((label, page.evaluate(TIMED, action)))
@@ -283,8 +306,10 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 3000])
     parser.add_argument("--repeat", type=int, default=1, help="runs per build; the best counts")
     parser.add_argument("--browser", action="store_true", help="also time the directory's filters")
+    parser.add_argument("--zensical", action="store_true", help="also time the Zensical build")
     args = parser.parse_args()
     browser_rows: list[tuple[str, float]] = []
+    zensical_rows: list[tuple[int, float]] = []
     taxonomy = yaml.safe_load((ROOT / "mentors" / "taxonomy.yml").read_text(encoding="utf-8"))
     rows = []
     with tempfile.TemporaryDirectory(prefix="site-bench-") as tmp:
@@ -297,6 +322,8 @@ def main() -> None:
             plain = time_build(plain_dir, args.repeat)
             rows.append((n, ours, plain))
             print(f"N={n}: ours {ours:.2f}s, plain {plain:.2f}s", file=sys.stderr)
+            if args.zensical:
+                zensical_rows.append((n, time_zensical(ours_dir, args.repeat)))
             if args.browser and n == max(args.sizes):
                 browser_rows = time_directory(ours_dir / "_site")
     print("| N | ours (s) | plain (s) | ours / plain |")
@@ -310,6 +337,14 @@ def main() -> None:
             f"Growth from {n0:,} to {n1:,} mentors: ours {o1 / o0:.2f}x, plain {p1 / p0:.2f}x "
             f"(linear would be {n1 / n0:.2f}x)."
         )
+    if zensical_rows:
+        print()
+        print("| N | ours with MkDocs (s) | ours with Zensical (s) | Zensical / MkDocs |")
+        print("| ---: | ---: | ---: | ---: |")
+        mkdocs_times = {n: ours for n, ours, _ in rows}
+        for n, seconds in zensical_rows:
+            ratio = seconds / mkdocs_times[n]
+            print(f"| {n:,} | {mkdocs_times[n]:.2f} | {seconds:.2f} | {ratio:.2f}x |")
     if browser_rows:
         print()
         print(f"| Directory of {max(args.sizes):,} mentors in Chromium | ms |")

@@ -1,28 +1,61 @@
-/* The mentor directory's filters.
+/* The mentor directory's filters, on /mentors/.
  *
- * Every card is already in the page (the no-JavaScript view is the full list); this script
- * only hides cards. Each card carries precomputed option indexes per filter group
- * (data-industry="3", data-topic="0 5", ...), turned once into one bitset per option, so a
- * filter change is a few word-wise ANDs and ORs however many mentors there are, and cards are
- * touched only when their visibility changes. Filters combine: OR within a group, AND across
- * groups. The state lives in the URL query, so a filtered view can be shared and restored;
+ * The page arrives with its first cards, the filters' total counts and (for readers without
+ * JavaScript) links to every other page of the directory. This script loads the filter index
+ * (directory-index.json: one short row per mentor, with option indexes instead of words) and
+ * turns it once into one bitset per filter option, so a filter change is a few word-wise ANDs
+ * and ORs however many mentors there are. Only the first matches are drawn as cards, a page
+ * at a time ("Show more mentors"), from the card <template> the page carries, so the DOM stays
+ * small with thousands of mentors. Filters combine: OR within a group, AND across groups; the
+ * count beside an option is that option within every *other* group's selection, over the
+ * whole set. The state lives in the URL query, so a filtered view can be shared and restored;
  * the free text goes in `search`, because Material opens its own search box on `q`.
  */
 (function () {
   "use strict";
 
-  var root = document.querySelector(".mentor-directory");
+  var root = document.querySelector("[data-mentor-directory]");
   if (!root) return;
   var form = root.querySelector("[data-mentor-form]");
   var panel = root.querySelector("[data-mentor-filters]");
-  var cards = Array.prototype.slice.call(root.querySelectorAll(".mentor-card"));
   var searchInput = root.querySelector("[data-mentor-search]");
   var acceptingBox = root.querySelector("[data-mentor-accepting]");
   var acceptingCount = root.querySelector("[data-count-accepting]");
   var status = root.querySelector("[data-mentor-status]");
   var empty = root.querySelector("[data-mentor-empty]");
-  var total = cards.length;
-  var words = (total + 31) >>> 5;
+  var list = root.querySelector("[data-mentor-cards]");
+  var moreWrap = root.querySelector("[data-mentor-more-wrap]");
+  var moreButton = root.querySelector("[data-mentor-more]");
+  var pager = root.querySelector("[data-mentor-pager]");
+  var paged = !pager.hidden;  // the directory has more than one page
+  var cardTemplate = root.querySelector("[data-mentor-card-template]").content.firstElementChild;
+  var badges = root.querySelector("[data-mentor-badges]").content.querySelectorAll(".mentor-badge");
+  var siteRoot = root.getAttribute("data-root") || "";
+  var pageSize = +root.getAttribute("data-page-size") || 48;
+  // Columns of an index row (site/directory.py INDEX_FIELDS).
+  var NAME = 0, PRONOUNS = 1, TITLE = 2, EMPLOYER = 3, LOCATION = 4, ACCEPTING = 10, URL = 11,
+    IMAGE = 12;
+  var COLUMN = { industry: 5, topic: 6, language: 7, format: 8, region: 9 };
+
+  var groups = Array.prototype.slice.call(form.querySelectorAll("fieldset[data-group]")).map(
+    function (fieldset) {
+      var boxes = Array.prototype.slice.call(fieldset.querySelectorAll("input[type=checkbox]"));
+      return {
+        key: fieldset.getAttribute("data-group"),
+        boxes: boxes,
+        values: boxes.map(function (box) { return box.value; }),
+        counts: boxes.map(function (box) { return box.parentNode.querySelector("[data-count]"); }),
+        bits: null,
+        mask: null
+      };
+    }
+  );
+  var byKey = {};
+  groups.forEach(function (g) { byKey[g.key] = g; });
+
+  var rows = null, total = 0, words = 0;
+  var everyone = null, acceptingBits = null, searchBits = null, shown = null;
+  var texts = null, lastQuery = "", visible = 0, cursor = 0, drawn = 0;
 
   function bitset() { return new Uint32Array(words); }
   function setBit(bits, i) { bits[i >>> 5] |= 1 << (i & 31); }
@@ -32,11 +65,6 @@
     x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
     return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
   }
-  function all() {
-    var bits = bitset();
-    for (var i = 0; i < total; i++) setBit(bits, i);
-    return bits;
-  }
   function andInto(target, other) {
     for (var w = 0; w < words; w++) target[w] &= other[w];
   }
@@ -45,37 +73,67 @@
     for (var w = 0; w < words; w++) n += popcount(a[w] & b[w]);
     return n;
   }
+  function count(bits) {
+    var n = 0;
+    for (var w = 0; w < words; w++) n += popcount(bits[w]);
+    return n;
+  }
   function fold(text) {
     return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   }
+  function fmt(n) { return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ","); }
+  function setText(node, text) {
+    if (node && node.textContent !== text) node.textContent = text;
+  }
+  function labels(group, indexes) {
+    return indexes.map(function (i) { return byKey[group].values[i]; });
+  }
 
-  // Build the bitsets once.
-  var groups = Array.prototype.slice.call(form.querySelectorAll("fieldset[data-group]")).map(
-    function (fieldset) {
-      var key = fieldset.getAttribute("data-group");
-      var boxes = Array.prototype.slice.call(fieldset.querySelectorAll("input[type=checkbox]"));
-      var bits = boxes.map(bitset);
-      var counts = boxes.map(function (box) {
-        return box.parentNode.querySelector("[data-count]");
-      });
-      cards.forEach(function (card, i) {
-        var value = card.getAttribute("data-" + key);
-        if (!value) return;
-        value.split(" ").forEach(function (index) {
-          if (bits[+index]) setBit(bits[+index], i);
-        });
-      });
-      return { key: key, boxes: boxes, bits: bits, counts: counts, mask: null };
+  function build(doc) {
+    rows = doc.mentors;
+    total = rows.length;
+    words = (total + 31) >>> 5;
+    groups.forEach(function (g) {
+      g.bits = g.boxes.map(bitset);
+      var column = COLUMN[g.key];
+      for (var i = 0; i < total; i++) {
+        var value = rows[i][column];
+        if (typeof value === "number") {
+          if (g.bits[value]) setBit(g.bits[value], i);
+        } else {
+          for (var k = 0; k < value.length; k++) if (g.bits[value[k]]) setBit(g.bits[value[k]], i);
+        }
+      }
+    });
+    everyone = bitset();
+    acceptingBits = bitset();
+    for (var i = 0; i < total; i++) {
+      setBit(everyone, i);
+      if (rows[i][ACCEPTING]) setBit(acceptingBits, i);
     }
-  );
-  var acceptingBits = bitset();
-  var texts = cards.map(function (card, i) {
-    if (card.getAttribute("data-accepting") === "1") setBit(acceptingBits, i);
-    return fold(card.textContent.replace(/\s+/g, " "));
-  });
-  var everyone = all();
-  var searchBits = everyone;
-  var lastQuery = "";
+    searchBits = everyone;
+  }
+
+  function searchText(row) {
+    return fold([
+      row[NAME], row[PRONOUNS], row[TITLE], row[EMPLOYER], row[LOCATION],
+      byKey.industry.values[row[COLUMN.industry]]
+    ].concat(labels("topic", row[COLUMN.topic]), labels("language", row[COLUMN.language]))
+      .join(" "));
+  }
+
+  function searchMask(query) {
+    var terms = fold(query).split(/\s+/).filter(Boolean);
+    if (!terms.length) return everyone;
+    if (!texts) texts = rows.map(searchText);
+    var bits = bitset();
+    for (var i = 0; i < total; i++) {
+      var text = texts[i], ok = true;
+      for (var t = 0; t < terms.length && ok; t++) ok = text.indexOf(terms[t]) !== -1;
+      if (ok) setBit(bits, i);
+    }
+    return bits;
+  }
 
   function groupMask(group) {
     var mask = null;
@@ -88,59 +146,101 @@
     return mask;
   }
 
-  function searchMask(query) {
-    var terms = fold(query).split(/\s+/).filter(Boolean);
-    if (!terms.length) return everyone;
-    var bits = bitset();
-    for (var i = 0; i < total; i++) {
-      var text = texts[i];
-      var ok = true;
-      for (var t = 0; t < terms.length && ok; t++) ok = text.indexOf(terms[t]) !== -1;
-      if (ok) setBit(bits, i);
+  function card(row) {
+    var li = cardTemplate.cloneNode(true);
+    li.querySelector("img").src = siteRoot + row[IMAGE];
+    var link = li.querySelector(".mentor-card__name a");
+    link.href = siteRoot + row[URL];
+    link.firstChild.nodeValue = row[NAME];
+    var pronouns = link.querySelector(".mentor-pronouns");
+    if (row[PRONOUNS]) pronouns.textContent = " (" + row[PRONOUNS] + ")";
+    else link.removeChild(pronouns);
+    li.querySelector(".mentor-card__role").textContent = row[TITLE] + ", " + row[EMPLOYER];
+    li.querySelector(".mentor-card__industry").textContent =
+      byKey.industry.values[row[COLUMN.industry]] + " · " + row[LOCATION];
+    var topics = li.querySelector(".mentor-card__topics");
+    var tag = topics.querySelector(".mentor-tag");
+    topics.removeChild(tag);
+    labels("topic", row[COLUMN.topic]).forEach(function (topic) {
+      var t = tag.cloneNode(false);
+      t.textContent = topic;
+      topics.appendChild(t);
+    });
+    li.querySelector(".mentor-card__languages").textContent =
+      "Speaks " + labels("language", row[COLUMN.language]).join(", ");
+    var badge = li.querySelector(".mentor-badge");
+    badge.parentNode.replaceChild(badges[row[ACCEPTING] ? 0 : 1].cloneNode(true), badge);
+    return li;
+  }
+
+  // Draws the next page of matches (from the first match when `reset`); returns the first
+  // card drawn, or null.
+  function draw(reset) {
+    var fragment = document.createDocumentFragment(), first = null, n = 0;
+    var i = reset ? 0 : cursor;
+    for (; i < total && n < pageSize; i++) {
+      if (!hasBit(shown, i)) continue;
+      var li = card(rows[i]);
+      if (!first) first = li;
+      fragment.appendChild(li);
+      n++;
     }
-    return bits;
+    cursor = i;
+    drawn = reset ? n : drawn + n;
+    if (reset) list.textContent = "";
+    list.appendChild(fragment);
+    return first;
   }
 
-  function setText(node, text) {
-    if (node && node.textContent !== text) node.textContent = text;
+  function showMoreButton() {
+    var left = visible - drawn;
+    moreWrap.hidden = left <= 0;
+    setText(moreButton, "Show more mentors (" + fmt(left) + " not shown yet)");
   }
 
-  function apply() {
+  function active() {
+    return !!searchInput.value.trim() || acceptingBox.checked || groups.some(function (g) {
+      return g.boxes.some(function (box) { return box.checked; });
+    });
+  }
+
+  function apply(initial) {
     var query = searchInput.value.trim();
     if (query !== lastQuery) {
       searchBits = searchMask(query);
       lastQuery = query;
     }
     groups.forEach(function (g) { g.mask = groupMask(g); });
-    // base: what every count starts from (search and accepting-only).
     var base = searchBits.slice();
     if (acceptingBox.checked) andInto(base, acceptingBits);
-    // Counts beside each option: that option within every *other* group's selection.
     groups.forEach(function (g) {
       var others = base.slice();
       groups.forEach(function (h) { if (h !== g && h.mask) andInto(others, h.mask); });
       g.bits.forEach(function (bits, o) {
         var n = countAnd(bits, others);
-        setText(g.counts[o], "(" + n + ")");
+        setText(g.counts[o], "(" + fmt(n) + ")");
         g.boxes[o].parentNode.classList.toggle("mentor-filters__option--none", n === 0);
       });
     });
-    var shown = base;
+    shown = base;
     groups.forEach(function (g) { if (g.mask) andInto(shown, g.mask); });
     var withoutAccepting = searchBits.slice();
     groups.forEach(function (g) { if (g.mask) andInto(withoutAccepting, g.mask); });
-    setText(acceptingCount, "(" + countAnd(withoutAccepting, acceptingBits) + ")");
+    setText(acceptingCount, "(" + fmt(countAnd(withoutAccepting, acceptingBits)) + ")");
 
-    var visible = 0;
-    for (var i = 0; i < total; i++) {
-      var show = hasBit(shown, i);
-      if (show) visible++;
-      if (cards[i].hidden === show) cards[i].hidden = !show;
-    }
+    visible = count(shown);
+    var filtered = active();
+    // Unfiltered, the list is the page's own first cards, and the page links lead on (as
+    // without JavaScript); filtered, the matches are drawn here, a page at a time.
+    if (filtered || !initial) draw(true);
+    pager.hidden = filtered || !paged;
+    moreWrap.hidden = !filtered;
+    if (filtered) showMoreButton();
     setText(status, visible === total
-      ? total + " mentors"
-      : "Showing " + visible + " of " + total + " mentors");
+      ? fmt(total) + " mentors"
+      : "Showing " + fmt(visible) + " of " + fmt(total) + " mentors");
     empty.hidden = visible !== 0;
+    list.removeAttribute("aria-busy");
     writeUrl();
   }
 
@@ -168,29 +268,75 @@
     });
   }
 
+  // The index is loaded when the page is idle, or as soon as the reader reaches for a
+  // filter (or arrives with filters in the URL), whichever comes first.
+  var loading = null;
+  function loadIndex() {
+    if (loading) return loading;
+    loading = fetch(root.getAttribute("data-index"))
+      .then(function (response) {
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.json();
+      })
+      .then(function (doc) {
+        build(doc);
+        root.setAttribute("data-mentor-ready", "");
+        apply(true);
+      })
+      .catch(function () {
+        // Without the index the filters cannot work: fall back to the static pages.
+        panel.hidden = true;
+        pager.hidden = !paged;
+        list.removeAttribute("aria-busy");
+        setText(status, "The filters could not load; browse the pages below.");
+      });
+    return loading;
+  }
+
+  function update() {
+    if (rows) apply(false);
+    else loadIndex();
+  }
+
   var timer = 0;
   searchInput.addEventListener("input", function () {
     clearTimeout(timer);
-    timer = setTimeout(apply, 150);
+    timer = setTimeout(update, 150);
   });
   form.addEventListener("change", function (event) {
-    if (event.target !== searchInput) apply();
+    if (event.target !== searchInput) update();
   });
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     clearTimeout(timer);
-    apply();
+    update();
   });
   form.addEventListener("reset", function () {
     // The reset has not happened yet when this fires; apply once it has.
-    setTimeout(apply, 0);
+    setTimeout(update, 0);
+  });
+  moreButton.addEventListener("click", function () {
+    var first = draw(false);
+    showMoreButton();
+    // Move on to the first new card, so keyboard and screen-reader users land on it.
+    if (first) first.querySelector("a").focus();
   });
 
   readUrl();
-  panel.hidden = false;
-  // On a phone the filters start folded so the mentors come first.
-  if (window.matchMedia && window.matchMedia("(max-width: 59.9375em)").matches) {
-    panel.open = false;
+  ["focusin", "pointerdown", "touchstart"].forEach(function (type) {
+    panel.addEventListener(type, loadIndex, { passive: true, once: true });
+  });
+  if (active()) {
+    setText(status, "Filtering mentors…");
+    list.setAttribute("aria-busy", "true");
+    loadIndex();
+  } else if (document.readyState === "complete") {
+    idle();
+  } else {
+    window.addEventListener("load", idle);
   }
-  apply();
+  function idle() {
+    if (window.requestIdleCallback) requestIdleCallback(loadIndex, { timeout: 3000 });
+    else setTimeout(loadIndex, 200);
+  }
 })();

@@ -8,6 +8,9 @@ import pytest
 
 from tests.fake_google import FakeGoogle
 
+# No test reads the repository's own mentor profiles unless marked `repo_mentors`.
+pytest_plugins = ["tests.fixtures.guard"]
+
 
 @pytest.fixture
 def fake_google() -> Iterator[FakeGoogle]:
@@ -18,5 +21,12 @@ def fake_google() -> Iterator[FakeGoogle]:
     assert not fake.internal_errors, f"the fake Google APIs crashed: {fake.internal_errors!r}"
 
 
-# Site tests (tests/test_site_*.py): the built sample site, its loopback server, one browser.
-from tests.site_browser import browser, built_site, site_url  # noqa: E402, F401
+# Site tests (tests/test_site_*.py): the built sample site, the 3,000-mentor site, their
+# loopback servers, one browser.
+from tests.site_browser import (  # noqa: E402, F401
+    big_site,
+    big_site_url,
+    browser,
+    built_site,
+    site_url,
+)

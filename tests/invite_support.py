@@ -110,7 +110,7 @@ def config(root: Path, **calendar: str) -> Config:
     cal = CalendarConfig(
         site_url=SITE, coordinator_email=calendar.pop("coordinator_email", ""), **calendar
     )
-    return dataclasses.replace(Config(root=root), calendar=cal)
+    return dataclasses.replace(Config(root=root, approval="auto"), calendar=cal)
 
 
 class CountingSpreadsheet(LocalSpreadsheet):

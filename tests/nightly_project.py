@@ -196,6 +196,7 @@ def make_project(
     responses: int,
     seed: int = 7,
     spreadsheet_key: str = "",
+    approval: str = "auto",
 ) -> Project:
     """Write a whole project under `root`; the local backend also gets its responses CSV."""
     import csv
@@ -204,7 +205,7 @@ def make_project(
     root.mkdir(parents=True, exist_ok=True)
     slugs = write_mentors(root, mentors, rng)
     rows = make_responses(responses, slugs, rng)
-    write_pyproject(root, backend, spreadsheet_key)
+    write_pyproject(root, backend, spreadsheet_key, approval=approval)
     roster = roster_values({slug: f"{slug}@example.org" for slug in slugs})
     if backend == "local":
         ledger = root / ".ledger"

@@ -21,6 +21,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
+
+from tests.fixtures import write_mentors
 
 REPO = Path(__file__).resolve().parents[1]
 MKDOCS = Path(sys.executable).with_name("mkdocs")
@@ -92,8 +95,11 @@ def make_project(
     files.
     """
     dest.mkdir(parents=True, exist_ok=True)
-    for folder in ("content", "mentors", "site_templates"):
+    for folder in ("content", "site_templates"):
         shutil.copytree(REPO / folder, dest / folder)
+    # The mentors are the test fixtures (tests/fixtures/), never the repository's samples.
+    write_mentors(dest / "mentors")
+    shutil.copy(REPO / "mentors" / "schema.json", dest / "mentors" / "schema.json")
     shutil.copy(REPO / "mkdocs.yml", dest / "mkdocs.yml")
     (dest / "scripts").symlink_to(REPO / "scripts", target_is_directory=True)
     pyproject = (REPO / "pyproject.toml").read_text(encoding="utf-8")
@@ -166,16 +172,42 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     return BuiltSite(project, base / "site", result.stdout + result.stderr)
 
 
-@pytest.fixture(scope="session")
-def site_url(built_site: BuiltSite) -> Iterator[str]:
-    """The built site served on 127.0.0.1 at an ephemeral port; yields its base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(built_site.path))
+def _serve(folder: Path) -> Iterator[str]:
+    handler = functools.partial(_QuietHandler, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}/"
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site: BuiltSite) -> Iterator[str]:
+    """The built site served on 127.0.0.1 at an ephemeral port; yields its base URL."""
+    yield from _serve(built_site.path)
+
+
+BIG_DIRECTORY = 3000
+
+
+@pytest.fixture(scope="session")
+def big_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
+    """A site of 3,000 generated mentors (none of the samples), built once per session."""
+    from benchmarks.site_build import make_ours, synthetic_profiles
+
+    base = tmp_path_factory.mktemp("big-site")
+    taxonomy = yaml.safe_load((REPO / "mentors" / "taxonomy.yml").read_text(encoding="utf-8"))
+    make_ours(base / "project", synthetic_profiles(BIG_DIRECTORY, taxonomy))
+    result = build(base / "project", base / "site")
+    assert result.returncode == 0, result.stderr
+    return BuiltSite(base / "project", base / "site", result.stdout + result.stderr)
+
+
+@pytest.fixture(scope="session")
+def big_site_url(big_site: BuiltSite) -> Iterator[str]:
+    """The 3,000-mentor site served on 127.0.0.1; yields its base URL."""
+    yield from _serve(big_site.path)
 
 
 @pytest.fixture(scope="session")

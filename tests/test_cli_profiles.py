@@ -15,17 +15,17 @@ from mentorship.cli.profiles_cmds import github_annotation, profile_schema
 from mentorship.errors import Problem
 from mentorship.profiles import load_profiles
 
+from tests.fixtures import write_mentors
+
 REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A fresh repository holding the real taxonomy and two valid sample profiles."""
+    """A fresh repository holding the schema, the fixture taxonomy and two fixture profiles."""
     (tmp_path / "pyproject.toml").write_text("[tool.mentorship]\n", encoding="utf-8")
-    mentors = tmp_path / "mentors"
-    (mentors / "photos").mkdir(parents=True)
-    for name in ("taxonomy.yml", "schema.json", "diego-muestra.yml", "mei-mock.yml"):
-        shutil.copy(REPO / "mentors" / name, mentors / name)
+    mentors = write_mentors(tmp_path / "mentors", "diego-delta", "mei-november")
+    shutil.copy(REPO / "mentors" / "schema.json", mentors / "schema.json")
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
     return tmp_path
@@ -37,7 +37,7 @@ def invoke(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-def break_industry(project: Path, slug: str = "diego-muestra") -> None:
+def break_industry(project: Path, slug: str = "diego-delta") -> None:
     path = project / "mentors" / f"{slug}.yml"
     path.write_text(path.read_text().replace("industry: Finance", "industry: Fintech"))
 
@@ -48,7 +48,7 @@ class TestValidate:
         assert (code, out) == (0, "2 profiles OK\n")
 
     def test_taxonomy_and_schema_are_not_profiles(self, project: Path) -> None:
-        code, out, _ = invoke("validate", "mentors/taxonomy.yml", "mentors/diego-muestra.yml")
+        code, out, _ = invoke("validate", "mentors/taxonomy.yml", "mentors/diego-delta.yml")
         assert (code, out) == (0, "1 profile OK\n")
 
     def test_folder_argument_checks_its_profiles(self, project: Path) -> None:
@@ -60,22 +60,22 @@ class TestValidate:
         code, out, err = invoke("validate")
         assert code == 1
         assert out == (
-            "mentors/diego-muestra.yml:10:11: industry: 'Fintech' is not a known industry; "
+            "mentors/diego-delta.yml:10:11: industry: 'Fintech' is not a known industry; "
             "did you mean 'Finance'? (see mentors/taxonomy.yml)\n"
         )
         assert "1 problem in 1 of 2 profiles" in err
 
     def test_named_file_only_reports_that_file(self, project: Path) -> None:
         break_industry(project)
-        code, out, _ = invoke("validate", "mentors/mei-mock.yml")
+        code, out, _ = invoke("validate", "mentors/mei-november.yml")
         assert (code, out) == (0, "1 profile OK\n")
 
     def test_named_file_with_an_email_is_told_where_the_email_goes(self, project: Path) -> None:
-        path = project / "mentors" / "diego-muestra.yml"
+        path = project / "mentors" / "diego-delta.yml"
         path.write_text(path.read_text() + "email: diego@example.org\n")
-        code, out, _ = invoke("validate", "mentors/diego-muestra.yml")
+        code, out, _ = invoke("validate", "mentors/diego-delta.yml")
         assert code == 1
-        assert out.startswith("mentors/diego-muestra.yml:")
+        assert out.startswith("mentors/diego-delta.yml:")
         assert "email: delete this line; profiles are public" in out
         assert "diego@example.org" not in out
 
@@ -104,9 +104,9 @@ class TestValidate:
         code, out, _ = invoke("validate")
         assert code == 1
         assert out.splitlines() == [
-            "mentors/diego-muestra.yml:10:11: industry: 'Fintech' is not a known industry; "
+            "mentors/diego-delta.yml:10:11: industry: 'Fintech' is not a known industry; "
             "did you mean 'Finance'? (see mentors/taxonomy.yml)",
-            "::error file=mentors/diego-muestra.yml,line=10,col=11::industry: 'Fintech' is not a "
+            "::error file=mentors/diego-delta.yml,line=10,col=11::industry: 'Fintech' is not a "
             "known industry; did you mean 'Finance'? (see mentors/taxonomy.yml)",
         ]
 
@@ -137,8 +137,8 @@ class TestNew:
         text = (project / "mentors" / "ana-lima.yml").read_text()
         assert text.splitlines()[0] == "# yaml-language-server: $schema=schema.json"
         data = yaml.safe_load(text)
-        # Every field of the profile is in the template (links as a commented example).
-        assert set(data) | {"links"} == set(profile_schema()["properties"])
+        # Every field of the profile is in the template (links, github as commented examples).
+        assert set(data) | {"links", "github"} == set(profile_schema()["properties"])
         # Every field is explained by a comment line just above it.
         lines = text.splitlines()
         for i, line in enumerate(lines):
@@ -189,11 +189,11 @@ class TestNew:
         assert not any("ana" in p.name.lower() for p in (project / "mentors").iterdir())
 
     def test_refuses_an_existing_profile(self, project: Path) -> None:
-        before = (project / "mentors" / "mei-mock.yml").read_text()
-        code, _, err = invoke("new", "mei-mock")
+        before = (project / "mentors" / "mei-november.yml").read_text()
+        code, _, err = invoke("new", "mei-november")
         assert code == 1
-        assert "mentors/mei-mock.yml already exists; edit that file" in err
-        assert (project / "mentors" / "mei-mock.yml").read_text() == before
+        assert "mentors/mei-november.yml already exists; edit that file" in err
+        assert (project / "mentors" / "mei-november.yml").read_text() == before
 
 
 class TestSchema:

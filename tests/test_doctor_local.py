@@ -13,6 +13,7 @@ from mentorship.lock import acquire
 from mentorship.sheets_local import LocalSpreadsheet
 
 from tests.nightly_project import RESPONSES_TAB, make_project
+from tests.nightly_run import run
 
 NOW = dt.datetime(2026, 11, 28, 3, 17, tzinfo=dt.UTC)
 
@@ -80,7 +81,17 @@ def test_a_renamed_question_is_shown_with_the_closest_column(project: Path):
     assert 'timezone = "Your timezone" is not a column; closest column: "Your time zone"' in (
         finding.detail
     )
-    assert "character for character" in finding.fix
+    assert "letter case and spacing do not matter" in finding.fix
+
+
+def test_doctor_and_sync_agree_that_case_and_spacing_do_not_matter(project: Path):
+    path = project / ".ledger" / f"{RESPONSES_TAB}.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("Your timezone", "YOUR  Timezone", 1), encoding="utf-8")
+    assert by_check(diagnose(project, env={}, now=NOW))["form questions"].ok
+    sync = run(project, "sync", "--dry-run")
+    assert sync.returncode in (0, 1), sync.stderr
+    assert "no column" not in sync.stdout + sync.stderr
 
 
 def test_an_invalid_profile_is_reported_with_its_location(project: Path):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import icalendar
@@ -11,10 +10,9 @@ from click.testing import CliRunner
 from mentorship.cli import main
 from mentorship.sheets_local import LocalSpreadsheet
 
+from tests.fixtures import write_mentors
 from tests.invite_support import match_row, read_matches, request_row, write_ledger
 from tests.roster_support import write_roster
-
-REPO = Path(__file__).resolve().parents[1]
 
 PYPROJECT = """
 [tool.mentorship]
@@ -29,18 +27,16 @@ coordinator_email = "mentoring@example.edu"
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (tmp_path / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
-    (tmp_path / "mentors").mkdir()
-    shutil.copy(REPO / "mentors" / "taxonomy.yml", tmp_path / "mentors")
     # Priya: Asia/Kolkata, Wednesday 19:30-21:00 and Saturday 09:30-11:30.
-    shutil.copy(REPO / "mentors" / "priya-sample.yml", tmp_path / "mentors")
+    write_mentors(tmp_path / "mentors", "priya-quebec")
     # A student in Dubai (+04:00, no DST): Saturday 08:00-10:00 there is 09:30-11:30 in Kolkata.
     write_ledger(
         LocalSpreadsheet(tmp_path / ".ledger"),
         [request_row("r1", "Omar Haddad", "Asia/Dubai", "sat 08:00-10:00")],
-        [match_row("m1", "r1", "priya-sample")],
+        [match_row("m1", "r1", "priya-quebec")],
     )
     write_roster(
-        LocalSpreadsheet(tmp_path / ".ledger"), {"priya-sample": "priya@alumni.example.org"}
+        LocalSpreadsheet(tmp_path / ".ledger"), {"priya-quebec": "priya@alumni.example.org"}
     )
     monkeypatch.chdir(tmp_path)
     return tmp_path
@@ -49,7 +45,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_dry_run_prints_both_local_times_masked_and_sends_nothing(project):
     result = CliRunner().invoke(main, ["invite", "--dry-run"])
     assert result.exit_code == 0, result.output
-    assert "Would send m1: Priya Sample & O. H. <o***@s***.edu>" in result.output
+    assert "Would send m1: Priya Quebec & O. H. <o***@s***.edu>" in result.output
     assert "09:30–10:15 IST (Asia/Kolkata)" in result.output
     assert "08:00–08:45 UTC+04:00 (Asia/Dubai)" in result.output
     assert "Omar" not in result.output and "omar" not in result.output
@@ -61,7 +57,7 @@ def test_dry_run_prints_both_local_times_masked_and_sends_nothing(project):
 def test_invite_writes_the_ics_and_the_ledger_then_does_nothing_twice(project):
     result = CliRunner().invoke(main, ["invite"])
     assert result.exit_code == 0, result.output
-    assert "Sent m1: Priya Sample & O. H." in result.output
+    assert "Sent m1: Priya Quebec & O. H." in result.output
     assert "Invites sent: 1" in result.output
     row = read_matches(LocalSpreadsheet(project / ".ledger"))["m1"]
     assert row["status"] == "invited" and row["event_start"].endswith("T09:30:00+05:30")

@@ -14,6 +14,7 @@ from mentorship.cli.match_cmd import masked
 from mentorship.profiles import profile_paths
 from mentorship.sheets_local import LocalSpreadsheet
 
+from tests.fixtures import write_mentors
 from tests.roster_support import write_roster
 
 REPO = Path(__file__).resolve().parents[1]
@@ -21,9 +22,9 @@ REPO = Path(__file__).resolve().parents[1]
 
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of the repository's configuration, sample mentors and sample form responses."""
+    """The repository's configuration and sample form responses, with the fixture mentors."""
     shutil.copy(REPO / "pyproject.toml", tmp_path / "pyproject.toml")
-    shutil.copytree(REPO / "mentors", tmp_path / "mentors")
+    write_mentors(tmp_path / "mentors")
     ledger = tmp_path / ".ledger"
     ledger.mkdir()
     shutil.copy(REPO / "examples" / "form_responses.csv", ledger / "Form Responses 1.csv")
@@ -60,7 +61,8 @@ def test_match_on_the_local_ledger(project: Path) -> None:
     assert code == 0
     matches = rows(project / ".ledger" / "Matches.csv")
     assert matches, out
-    assert {m["status"] for m in matches} == {"approved"}
+    # The shipped default is manual approval: new matches wait for staff.
+    assert {m["status"] for m in matches} == {"proposed"}
     assert all(m["reasons"] and float(m["score"]) > 0 for m in matches)
     statuses = {r["request_id"]: r["status"] for r in rows(requests_csv)}
     assert {statuses[m["request_id"]] for m in matches} == {"matched"}

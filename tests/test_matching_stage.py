@@ -66,7 +66,7 @@ def sheet(requests: Sequence[dict[str, str]], matches: Sequence[dict[str, str]] 
     return MemorySpreadsheet(tabs)
 
 
-CONFIG = Config(root=Path("."))
+CONFIG = Config(root=Path("."), approval="auto")
 
 
 def test_matches_are_appended_and_requests_marked_matched_in_one_write():

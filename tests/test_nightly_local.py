@@ -32,7 +32,10 @@ def big(tmp_path_factory) -> Path:
     make_project(root, backend="local", mentors=60, responses=300)
     result = run(root, "nightly", "--now", NOW)
     assert result.returncode == 0, result.stderr
-    (root / "first-report.md").write_text(result.stdout, encoding="utf-8")
+    (root / "first-summary.md").write_text(result.stdout, encoding="utf-8")
+    (root / "first-report.md").write_text(
+        (root / ".ledger" / "Report.md").read_text(encoding="utf-8"), encoding="utf-8"
+    )
     return root
 
 
@@ -51,10 +54,10 @@ def test_full_nightly_gives_every_request_one_state_and_every_match_one_invite(b
     assert matched == {m["request_id"] for m in matches}
 
 
-def test_report_names_rows_for_staff_and_no_student_data(big: Path):
+def test_private_report_names_rows_for_staff_and_no_student_data(big: Path):
     report = (big / "first-report.md").read_text(encoding="utf-8")
-    assert report.startswith("## Nightly run 2026-11-28 03:17 UTC")
-    for section in ("Needs staff attention", "Mentor profiles not confirmed", "Demand", "Invites"):
+    assert report.startswith("# Nightly run 2026-11-28 03:17 UTC\n\n## Your action\n")
+    for section in ("Your action", "Counts", "Intake", "Matching", "Demand", "Invites"):
         assert f"### {section}" in report or f"## {section}" in report, section
     for row, request in enumerate(rows(local_tab(big, REQUESTS)), start=2):
         if request["status"] == RequestStatus.INVALID:
@@ -62,7 +65,7 @@ def test_report_names_rows_for_staff_and_no_student_data(big: Path):
     invited = [m for m in rows(local_tab(big, MATCHES)) if m["status"] == MatchStatus.INVITED]
     for match in invited:
         assert f"| {match['match_id']} | sent | " in report
-    assert "`mentor-000`: last confirmed 2025-06-01" in report
+    assert "Ask `mentor-000` to confirm their profile: last confirmed 2025-06-01" in report
     assert "@example" not in report and "Student 0" not in report
 
 
@@ -84,7 +87,7 @@ def test_second_run_changes_nothing(big: Path):
     result = run(big, "nightly", "--now", NOW)
     assert result.returncode == 0, result.stderr
     assert local_state(big) == before
-    assert "| 0 | " in result.stdout.splitlines()[4], "no new requests the second time"
+    assert result.stdout.splitlines()[4].startswith("| 0 | "), "no new requests the second time"
     assert len(local_tab(big, RUNS)) == runs_before + 1, "only the run log grows"
 
 
@@ -95,9 +98,16 @@ def test_dry_run_writes_nothing_and_previews_what_the_real_run_does(tmp_path: Pa
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in tmp_path.rglob("*")) == before
     assert "(dry run)" in result.stdout.splitlines()[0]
-    real = (big / "first-report.md").read_text(encoding="utf-8").splitlines()
+    real = (big / "first-summary.md").read_text(encoding="utf-8").splitlines()
     # The headline numbers of the preview are those of the real first run.
     assert result.stdout.splitlines()[6] == real[4]
+    preview = tmp_path.parent / "preview.md"
+    again = run(tmp_path, "nightly", "--dry-run", "--report", str(preview), "--now", NOW)
+    assert again.returncode == 0, again.stderr
+    assert preview.read_text(encoding="utf-8").startswith(
+        "# Nightly run 2026-11-28 03:17 UTC (dry run)"
+    )
+    assert sorted(p.name for p in tmp_path.rglob("*")) == before
 
 
 def test_report_goes_to_the_job_summary_with_warnings_and_strict_exits_1(tmp_path: Path):
@@ -110,7 +120,9 @@ def test_report_goes_to_the_job_summary_with_warnings_and_strict_exits_1(tmp_pat
     text = summary.read_text(encoding="utf-8")
     assert text.startswith("earlier step\n## Nightly run")
     warnings = [line for line in result.stdout.splitlines() if line.startswith("::warning")]
-    assert warnings and all("Requests row" in w for w in warnings)
+    # One warning with a count: the log of a public repository is public.
+    assert len(warnings) == 1 and "item(s) wait for staff" in warnings[0]
+    assert "Requests row" not in result.stdout
     strict = run(tmp_path, "nightly", "--strict", "--now", NOW, env=env)
     assert strict.returncode == 1
 

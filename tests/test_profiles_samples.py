@@ -1,4 +1,10 @@
-"""The committed sample mentors: all valid, and varied enough to demonstrate every feature."""
+"""The mentor sets: the samples a fork starts from, and the tests' own fixtures.
+
+Both must be valid and varied enough to demonstrate every feature: the samples for the demo
+and the student journey of the README, the fixtures for the site and browser tests. A fork
+deletes the samples (README, Quick start); their checks then have nothing to check and skip,
+while every profile the fork commits must still validate clean.
+"""
 
 from __future__ import annotations
 
@@ -10,24 +16,50 @@ from pathlib import Path
 import pytest
 from mentorship.profiles import Mentor, load_profiles, profile_paths
 
-MENTORS = Path(__file__).resolve().parents[1] / "mentors"
+from tests.fixtures import MENTORS as FIXTURES
+from tests.fixtures import REPO_MENTORS as MENTORS
+from tests.fixtures import sample_paths
+
+# The module checks the committed profiles themselves (see tests/fixtures/guard.py).
+pytestmark = pytest.mark.repo_mentors
+
 # The samples' `confirmed` dates were written relative to this day.
 WRITTEN = dt.date(2026, 11, 28)
 
 
+@pytest.fixture(scope="module", params=["samples", "fixtures"])
+def profile_set(request: pytest.FixtureRequest) -> tuple[Path, list[Path]]:
+    """(folder, profile files) of one mentor set."""
+    if request.param == "fixtures":
+        return FIXTURES, profile_paths(FIXTURES)
+    paths = sample_paths()
+    if not paths:
+        pytest.skip("the sample mentors were deleted (a fork's own profiles are in mentors/)")
+    return MENTORS, paths
+
+
 @pytest.fixture(scope="module")
-def samples() -> list[Mentor]:
+def samples(profile_set: tuple[Path, list[Path]]) -> list[Mentor]:
+    folder, paths = profile_set
+    result = load_profiles(folder)
+    assert [str(p) for p in result.problems] == []
+    chosen = {p.stem for p in paths}
+    return [m for m in result.mentors if m.slug in chosen]
+
+
+def test_every_committed_profile_validates_clean() -> None:
+    # Whatever mentors/ holds, samples or a fork's own alumni: CI refuses an invalid profile.
     result = load_profiles(MENTORS)
     assert [str(p) for p in result.problems] == []
-    return result.mentors
+    assert len(result.mentors) == len(profile_paths(MENTORS))
 
 
-def test_every_committed_profile_validates_clean(samples: list[Mentor]) -> None:
-    assert len(samples) == len(profile_paths(MENTORS)) >= 16
+def test_each_set_is_complete(profile_set: tuple[Path, list[Path]], samples: list[Mentor]) -> None:
+    assert len(samples) == len(profile_set[1]) >= 16
 
 
-def test_every_profile_points_editors_at_the_schema() -> None:
-    for path in profile_paths(MENTORS):
+def test_every_profile_points_editors_at_the_schema(profile_set: tuple[Path, list[Path]]) -> None:
+    for path in profile_set[1]:
         first = path.read_text(encoding="utf-8").splitlines()[0]
         assert first == "# yaml-language-server: $schema=schema.json", path.name
 
@@ -91,12 +123,15 @@ def _png_size(data: bytes) -> tuple[int, int]:
     return size
 
 
-def test_sample_photos_are_small_valid_pngs_and_all_used(samples: list[Mentor]) -> None:
+def test_photos_in_use_are_small_valid_pngs(
+    profile_set: tuple[Path, list[Path]], samples: list[Mentor]
+) -> None:
+    folder = profile_set[0]
     used = {m.photo for m in samples if m.photo}
     assert len(used) >= 2
-    files = {p.name for p in (MENTORS / "photos").iterdir()}
-    assert used == files
-    for name in files:
-        data = (MENTORS / "photos" / name).read_bytes()
+    files = {p.name for p in (folder / "photos").iterdir()}
+    assert used <= files
+    for name in used:
+        data = (folder / "photos" / name).read_bytes()
         assert len(data) < 1_000_000
         assert _png_size(data) == (96, 96)

@@ -36,6 +36,9 @@ class Visit:
     def open(self, url: str) -> None:
         self.page.goto(self.base + url)
         self.page.wait_for_load_state("load")
+        if url.startswith("mentors/") and url.split("?")[0] == "mentors/":
+            # The directory's filters work once its filter index has loaded (when idle).
+            self.page.wait_for_selector("[data-mentor-ready]", state="attached")
 
     def visible_slugs(self) -> list[str]:
         return self.page.eval_on_selector_all(
@@ -48,7 +51,7 @@ class Visit:
 
     def count_beside(self, group: str, value: str) -> int:
         text = self.page.locator(
-            f'fieldset[data-group="{group}"] input[value="{value}"] + label [data-count]'
+            f'fieldset[data-group="{group}"] input[value="{value}"] ~ [data-count]'
         ).inner_text()
         return int(text.strip("()"))
 
@@ -137,6 +140,9 @@ def test_search_is_free_text_and_clear_restores_everyone(
     visit.page.get_by_role("button", name="Clear all filters").click()
     visit.page.wait_for_function("() => !location.search")
     assert len(visit.visible_slugs()) == len(mentors)
+    # One page of mentors: no page links, and nothing more to show.
+    assert not visit.page.locator("[data-mentor-pager]").is_visible()
+    assert not visit.page.locator("[data-mentor-more]").is_visible()
 
 
 def test_filters_work_from_the_keyboard(visit: Visit, built_site: BuiltSite) -> None:

@@ -11,7 +11,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-from tests.site_browser import MKDOCS, REPO, make_project
+from tests.fixtures import fixture_slugs
+from tests.site_browser import MKDOCS, make_project
 
 
 def free_port() -> int:
@@ -38,7 +39,7 @@ def wait_for(url: str, text: str, timeout: float = 30) -> str:
 
 def test_serve_reloads_on_profile_and_template_changes(tmp_path: Path) -> None:
     project = make_project(tmp_path / "project")
-    slug = sorted(p.stem for p in (REPO / "mentors").glob("*.yml") if p.stem != "taxonomy")[0]
+    slug = fixture_slugs()[0]
     port = free_port()
     server = subprocess.Popen(
         [str(MKDOCS), "serve", "-a", f"127.0.0.1:{port}"],

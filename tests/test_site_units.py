@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from mentorship.config import FormConfig
 from mentorship.profiles.models import Mentor
+from mentorship.profiles.taxonomy import Taxonomy
 from mentorship.site.avatars import avatar_svg, initials
 from mentorship.site.bio import render_bio
+from mentorship.site.directory import filter_groups, filter_index, listings, pager, url_slug
 from mentorship.site.export import mentors_json
 from mentorship.site.pages import branch_of
 from mentorship.site.render import edit_url, request_url, script_json
+from mentorship.site.search import add_to_search_index, search_entries
 
 from tests.support.mentors import make_mentor as support_mentor
 
@@ -102,3 +106,94 @@ def test_mentors_json_has_public_fields_and_never_the_email() -> None:
     assert record["image"] == "a.svg"
     assert "email" not in record
     assert "ana.lima@example.org" not in json.dumps(document)
+
+
+def many_mentors(n: int) -> list[Mentor]:
+    industries = ["Finance", "Law", "Design"]
+    return [
+        make_mentor(
+            slug=f"m-{i:03d}",
+            name=f"Mentor {i}",
+            email=f"m{i}@example.org",
+            industry=industries[i % 3],
+            topics=["Networking", "Leadership"] if i % 2 else ["Leadership"],
+            accepting=i % 4 != 0,
+        )
+        for i in range(n)
+    ]
+
+
+def test_directory_pages_split_every_series_48_a_page() -> None:
+    mentors = many_mentors(100)
+    pages = listings(mentors, ["Finance", "Law", "Design"])
+    everyone = [p for p in pages if p.industry is None]
+    assert [p.url for p in everyone] == ["mentors/", "mentors/page/2/", "mentors/page/3/"]
+    assert [p.src_uri for p in everyone] == [
+        "mentors/index.md",
+        "mentors/page/2.md",
+        "mentors/page/3.md",
+    ]
+    assert [m for p in everyone for m in p.mentors] == mentors
+    assert [len(p.mentors) for p in everyone] == [48, 48, 4]
+    assert everyone[0].interactive and not everyone[1].interactive
+    assert everyone[1].title == "Find a mentor (page 2 of 3)" and everyone[1].first == 49
+    law = [p for p in pages if p.industry == "Law"]
+    assert [p.url for p in law] == ["mentors/industry/law/"]
+    assert list(law[0].mentors) == [m for m in mentors if m.industry == "Law"]
+    assert url_slug("Biotech & Pharma") == "biotech-pharma" and url_slug("Café") == "cafe"
+
+
+def test_pager_shows_the_ends_and_the_neighbours_of_the_current_page() -> None:
+    pages = listings(many_mentors(48 * 20), [])
+    labels = [(link.label, link.current) for link in pager(pages[9])]
+    assert [label for label, _ in labels] == ["1", "…", "8", "9", "10", "11", "12", "…", "20"]
+    assert [label for label, current in labels if current] == ["10"]
+    assert [link.label for link in pager(pages[0])] == ["1", "2", "3", "…", "20"]
+
+
+def test_filter_index_rows_carry_option_indexes_and_no_private_field() -> None:
+    mentors = many_mentors(5)
+    taxonomy = Taxonomy(
+        industries=["Design", "Finance", "Law"],
+        topics=["Leadership", "Networking"],
+        languages=["English", "Portuguese"],
+    )
+    groups = filter_groups(mentors, taxonomy)
+    assert [(o.value, o.count) for o in groups[0].options] == [
+        ("Design", 1),
+        ("Finance", 2),
+        ("Law", 2),
+    ]
+    accepting = {m.slug: m.accepting for m in mentors}
+    urls = {m.slug: f"mentors/{m.slug}/" for m in mentors}
+    document = json.loads(filter_index(mentors, groups, accepting, urls, urls))
+    assert document["fields"][5:11] == [
+        "industry",
+        "topic",
+        "language",
+        "format",
+        "region",
+        "accepting",
+    ]
+    row = document["mentors"][1]
+    assert row[:2] == ["Mentor 1", ""]
+    assert row[5:11] == [2, [1, 0], [0, 1], [0], 0, 1]
+    assert document["mentors"][0][10] == 0
+    assert "@" not in json.dumps(document)
+
+
+def test_mentor_search_entries_are_short_escaped_and_never_duplicated(tmp_path: Path) -> None:
+    mentor = make_mentor(employer="Smith & <i>Co</i>", bio="A very long bio. " * 100)
+    (entry,) = search_entries([mentor], {"ana-lima": "mentors/ana-lima/"})
+    assert entry == {
+        "location": "mentors/ana-lima/",
+        "title": "Ana Lima",
+        "text": "Analyst, Smith &amp; &lt;i&gt;Co&lt;/i&gt;. Finance. Networking",
+    }
+    assert not add_to_search_index(tmp_path, [entry])
+    index = tmp_path / "search" / "search_index.json"
+    index.parent.mkdir()
+    index.write_text(json.dumps({"config": {}, "docs": [{"location": "", "title": "Home"}]}))
+    assert add_to_search_index(tmp_path, [entry]) and add_to_search_index(tmp_path, [entry])
+    docs = json.loads(index.read_text())["docs"]
+    assert [d["location"] for d in docs] == ["", "mentors/ana-lima/"]

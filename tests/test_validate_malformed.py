@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from mentorship.cli import main
 
-REPO = Path(__file__).resolve().parents[1]
+from tests.fixtures import MENTORS, write_mentors
 
 
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A fresh repository with the real taxonomy and one valid sample profile."""
+    """A fresh repository with the fixture taxonomy and one valid fixture profile."""
     (tmp_path / "pyproject.toml").write_text("[tool.mentorship]\n", encoding="utf-8")
-    mentors = tmp_path / "mentors"
-    (mentors / "photos").mkdir(parents=True)
-    shutil.copy(REPO / "mentors" / "taxonomy.yml", mentors / "taxonomy.yml")
-    shutil.copy(REPO / "mentors" / "diego-muestra.yml", mentors / "diego-muestra.yml")
+    write_mentors(tmp_path / "mentors", "diego-delta")
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
     return tmp_path
@@ -72,7 +68,7 @@ CASES = {
         "mentors/broken.yml:1:10: the file is not UTF-8 text; save it as UTF-8",
     ),
     "duplicate_keys": (
-        (REPO / "mentors" / "lucia-prueba.yml")
+        (MENTORS / "lucia-lima.yml")
         .read_bytes()
         .replace(b"\nconfirmed:", b"\ntitle: Other\nconfirmed:"),
         "title: this field appears twice (first on line 8); keep one and delete the other.",
@@ -104,7 +100,7 @@ def test_malformed_file_exits_1_with_located_message(project: Path, case: str) -
     assert code == 1
     assert expected in out, out
     # The one good profile is not blamed for the broken one.
-    assert "diego-muestra" not in out
+    assert "diego-delta" not in out
 
 
 def test_five_megabyte_file_is_refused_before_parsing(project: Path) -> None:
@@ -117,8 +113,8 @@ def test_five_megabyte_file_is_refused_before_parsing(project: Path) -> None:
 
 
 def test_byte_order_mark_is_accepted(project: Path) -> None:
-    text = (project / "mentors" / "diego-muestra.yml").read_bytes()
-    (project / "mentors" / "diego-muestra.yml").write_bytes(b"\xef\xbb\xbf" + text)
+    text = (project / "mentors" / "diego-delta.yml").read_bytes()
+    (project / "mentors" / "diego-delta.yml").write_bytes(b"\xef\xbb\xbf" + text)
     result = CliRunner().invoke(main, ["validate"])
     assert result.exit_code == 0, result.output
     assert result.stdout == "1 profile OK\n"

@@ -371,10 +371,12 @@ def test_duplicate_slugs_differing_only_in_case(mentors: Path, tmp_path: Path) -
 def test_all_problems_of_all_files_at_once(mentors: Path) -> None:
     (mentors / "a-mentor.yml").write_text(edit(VALID, 8, "industry: Fintech"), encoding="utf-8")
     (mentors / "b-mentor.yml").write_text(
-        edit(VALID, 13, "timezone: Mars/Olympus"),
+        edit(VALID, 13, "timezone: Mars/Olympus").replace("Test Mentor", "B Mentor"),
         encoding="utf-8",
     )
-    (mentors / "c-mentor.yml").write_text(VALID, encoding="utf-8")
+    (mentors / "c-mentor.yml").write_text(
+        VALID.replace("Test Mentor", "C Mentor"), encoding="utf-8"
+    )
     result = load_profiles(mentors, today=TODAY)
     assert [(p.path, p.line) for p in result.problems] == [
         ("mentors/a-mentor.yml", 8),

@@ -137,8 +137,13 @@ class Config:
     spreadsheet_key: str = ""
     responses_worksheet: str = "Form Responses 1"
     mentors_dir: str = "mentors"
-    # "auto": new matches go straight to invites; "manual": staff approve each in the sheet.
-    approval: str = "auto"
+    # "manual": staff approve each new match in the sheet (the safe default); "auto": new
+    # matches go straight to invites.
+    approval: str = "manual"
+    # Email domains allowed to ask for a mentor ("university.edu"); empty allows any.
+    student_email_domains: tuple[str, ...] = ()
+    # The PII-free open-places status the nightly writes and the site build reads.
+    open_places_file: str = "status/open-places.json"
     # What builds the public site: "mkdocs" (MkDocs + Material) or "zensical" (their successor).
     site_engine: str = "mkdocs"
     form: FormConfig = field(default_factory=FormConfig)
@@ -158,6 +163,11 @@ class Config:
     def invites_path(self) -> Path:
         """The folder of the local backend's .ics invites."""
         return self.root / self.invites_dir
+
+    @property
+    def open_places_path(self) -> Path:
+        """The directory status file (slug -> open places)."""
+        return self.root / self.open_places_file
 
     @property
     def mentors_path(self) -> Path:
@@ -217,6 +227,18 @@ def parse_config(table: dict[str, Any], root: Path) -> Config:
             f"{where}.questions: unknown field(s) {', '.join(unknown_q)}; "
             f"known fields are {', '.join(QUESTION_FIELDS)}."
         )
+    domains = table.pop("student_email_domains", [])
+    if not isinstance(domains, list) or not all(isinstance(d, str) for d in domains):
+        raise ConfigError(
+            f'{where}.student_email_domains must be a list of domains, like ["university.edu"].'
+        )
+    cleaned = tuple(d.strip().lower().lstrip("@") for d in domains if d.strip())
+    bad = [d for d in cleaned if "." not in d or "@" in d or " " in d]
+    if bad:
+        raise ConfigError(
+            f"{where}.student_email_domains: {', '.join(repr(d) for d in bad)} is not a domain "
+            'like "university.edu".'
+        )
     base = _build(Config, {"root": root, **table}, where) if "root" not in table else None
     if base is None:
         raise ConfigError(f"{where}: 'root' is not a setting.")
@@ -230,6 +252,7 @@ def parse_config(table: dict[str, Any], root: Path) -> Config:
         )
     return dataclasses.replace(
         base,
+        student_email_domains=cleaned,
         form=form,
         questions=questions,
         matching=matching,

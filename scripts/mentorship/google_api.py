@@ -21,7 +21,7 @@ import google.auth
 import gspread
 import requests
 from google.auth.credentials import AnonymousCredentials, Credentials
-from google.auth.exceptions import DefaultCredentialsError
+from google.auth.exceptions import DefaultCredentialsError, RefreshError, TransportError
 from google.auth.transport.requests import AuthorizedSession
 from gspread.http_client import HTTPClient
 
@@ -88,6 +88,33 @@ def credentials(scopes: Sequence[str], *, delegate: str = "") -> Credentials:
             )
         creds = with_subject(delegate)
     return creds
+
+
+CREDENTIAL_ERRORS = (RefreshError, TransportError)
+"""What google-auth raises when a token cannot be had: the key was refused, or no answer."""
+
+
+def credential_failure(exc: BaseException) -> AccessError:
+    """A credential failure from google-auth as an AccessError that says how to fix it."""
+    if isinstance(exc, TransportError):
+        return AccessError(
+            "Could not reach Google's token endpoint to sign in "
+            f"({type(exc).__name__}: {_first_line(exc)}). Check the network or proxy of this "
+            "machine (on GitHub Actions, try the run again later), then run `mentorship doctor`."
+        )
+    return AccessError(
+        "Google refused the credentials when signing in "
+        f"({_first_line(exc)}). The service-account key was probably deleted, disabled or "
+        "replaced, or this machine's clock is wrong. Create a new JSON key (Google Cloud "
+        "console > IAM & Admin > Service accounts > the account > Keys > Add key), put it in "
+        "GOOGLE_APPLICATION_CREDENTIALS (on GitHub Actions: the GOOGLE_CREDENTIALS secret), "
+        "and run `mentorship doctor`."
+    )
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc.args[0] if exc.args else exc).strip()
+    return (text.splitlines() or [type(exc).__name__])[0][:200]
 
 
 def service_account_email(creds: Any) -> str:

@@ -59,39 +59,45 @@ MATCH_COLUMNS: tuple[str, ...] = (
     "event_id",
     "event_start",
     "invited_at",
+    # How many times an invitee declined this match's session (the lifecycle moves it once).
+    "declines",
     "updated_at",
 )
 
 
 class RequestStatus:
-    """Values of the Requests tab's `status` column (staff may set `withdrawn` by hand)."""
+    """Values of the Requests tab's `status` column (who sets each: `mentorship.lifecycle`)."""
 
     NEW = "new"
     INVALID = "invalid"
     SUPERSEDED = "superseded"
+    DUPLICATE = "duplicate"
     WAITING = "waiting"
     MATCHED = "matched"
     WITHDRAWN = "withdrawn"
-    ALL = (NEW, INVALID, SUPERSEDED, WAITING, MATCHED, WITHDRAWN)
+    ALL = (NEW, INVALID, SUPERSEDED, DUPLICATE, WAITING, MATCHED, WITHDRAWN)
 
 
 class MatchStatus:
-    """Values of the Matches tab's `status` column.
+    """Values of the Matches tab's `status` column (who sets each: `mentorship.lifecycle`).
 
     `proposed` waits for staff (manual approval); `approved` goes to invites; `invited` has an
-    event; `no_time` found no common slot yet; staff set `cancelled` (the next run cancels the
-    event) or `closed` (mentoring ended, capacity freed).
+    event; `no_time` found no common slot yet; `declined` was declined twice and waits for
+    staff; staff set `cancelled` (the next run cancels the event), `closed` or `completed`
+    (mentoring ended, capacity freed).
     """
 
     PROPOSED = "proposed"
     APPROVED = "approved"
     INVITED = "invited"
     NO_TIME = "no_time"
+    DECLINED = "declined"
     CANCELLED = "cancelled"
     CLOSED = "closed"
-    ALL = (PROPOSED, APPROVED, INVITED, NO_TIME, CANCELLED, CLOSED)
-    # Matches that hold one of the mentor's places.
-    ACTIVE = (PROPOSED, APPROVED, INVITED, NO_TIME)
+    COMPLETED = "completed"
+    ALL = (PROPOSED, APPROVED, INVITED, NO_TIME, DECLINED, CANCELLED, CLOSED, COMPLETED)
+    # Matches that hold one of the mentor's places (the lifecycle's "live" states).
+    ACTIVE = (PROPOSED, APPROVED, INVITED, NO_TIME, DECLINED)
 
 
 @dataclass

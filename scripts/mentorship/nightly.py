@@ -23,22 +23,22 @@ import datetime as dt
 import logging
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 
 from .calendar import Calendar
-from .calendar.stage import InviteReport, run_invites
+from .calendar.stage import run_invites
 from .config import Config
 from .errors import LockedError, MentorshipError
-from .intake import SyncReport, run_sync
+from .intake import run_sync
 from .ledger import Spreadsheet, WriteBatch, apply_batch
 from .lock import DEFAULT_SETTLE, Claim, acquire, holder_of
-from .matching.stage import MatchReport, run_match
+from .matching.stage import run_match
 from .messages.send import Mailer
-from .messages.stage import MessagesReport, run_messages
+from .messages.stage import run_messages
+from .nightly_report import REPORT_FILE, REPORT_TAB, NightlyReport, report_rows, stale_profiles
+from .open_places import open_places, to_json
 from .profiles import ProfileSet
 from .profiles.models import Mentor
-from .roster import ContactSyncReport, reachable_mentors, sync_contact_form
-from .scheduling import describe_local
+from .roster import reachable_mentors, sync_contact_form
 
 log = logging.getLogger(__name__)
 
@@ -69,166 +69,6 @@ class PreviewSpreadsheet:
         if missing:
             self.tabs.update(self.base.read(sorted(missing)))
         apply_batch(self.tabs, batch)
-
-
-@dataclass(frozen=True)
-class StaleProfile:
-    """A mentor whose profile was last confirmed more than `max_profile_age_days` ago."""
-
-    slug: str
-    confirmed: dt.date
-    days: int
-
-
-def stale_profiles(profiles: ProfileSet, today: dt.date, max_age_days: int) -> list[StaleProfile]:
-    """Mentors to ask for a fresh confirmation, oldest first."""
-    stale = [
-        StaleProfile(m.slug, m.confirmed, (today - m.confirmed).days)
-        for m in profiles.mentors
-        if (today - m.confirmed).days > max_age_days
-    ]
-    return sorted(stale, key=lambda s: (s.confirmed, s.slug))
-
-
-@dataclass
-class NightlyReport:
-    """What one nightly run did (or, dry, would do). Row numbers and ids only: no student data."""
-
-    started: dt.datetime
-    dry_run: bool = False
-    run_id: str = ""
-    sync: SyncReport | None = None
-    match: MatchReport | None = None
-    invites: InviteReport | None = None
-    messages: MessagesReport | None = None
-    stale: list[StaleProfile] = field(default_factory=list)
-    profile_problems: int = 0
-    lock_note: str = ""
-    max_profile_age_days: int = 0
-    # Mentors with no usable roster row (not matched); a count only, the list is staff's
-    # (`mentorship roster check`), as the report is public on GitHub.
-    unlisted: int = 0
-    contacts: ContactSyncReport | None = None
-
-    @property
-    def attention(self) -> list[str]:
-        """Everything staff should act on: invalid rows (by sheet row) and failed invites."""
-        items = []
-        if self.sync:
-            items += [f"Requests row {i.request_row}: {i.reason}" for i in self.sync.invalid]
-        if self.invites:
-            items += [f"Match {mid}: {message}" for mid, message in self.invites.errors]
-        if self.contacts:
-            items += self.contacts.attention
-        if self.unlisted:
-            items.append(
-                f"{self.unlisted} mentor(s) have no row in the Mentors tab and are not matched: "
-                "run `mentorship roster check`"
-            )
-        if self.profile_problems:
-            items.append(
-                f"{self.profile_problems} mentor profile problem(s): run `mentorship validate`"
-            )
-        return items
-
-    @property
-    def needs_attention(self) -> bool:
-        """True when some row or invite needs staff (`mentorship nightly --strict` exits 1)."""
-        return bool(self.attention)
-
-    def counts(self) -> dict[str, int]:
-        """The headline numbers of the run."""
-        made = len(self.match.matches) if self.match else 0
-        if self.invites:
-            sent = len(self.invites.invites) if self.dry_run else len(self.invites.sent)
-        else:
-            sent = 0
-        return {
-            "new requests": self.sync.new if self.sync else 0,
-            "need attention": len(self.attention),
-            "matches proposed"
-            if self.match and self.match.approval == "manual"
-            else "matches made": made,
-            "invites sent" if not self.dry_run else "invites to send": sent,
-            "no time yet": len(self.invites.no_time) if self.invites else 0,
-            "waiting": len(self.match.waiting) if self.match else 0,
-            "stale profiles": len(self.stale),
-        }
-
-    def to_markdown(self) -> str:
-        """The run report staff read every morning (GitHub's job summary renders it)."""
-        when = self.started.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-        lines = [f"## Nightly run {when}" + (" (dry run)" if self.dry_run else ""), ""]
-        if self.dry_run:
-            lines += ["*Dry run: nothing was written to the sheet and no invite was sent.*", ""]
-        if self.lock_note:
-            lines += [f"> {self.lock_note}", ""]
-        counts = self.counts()
-        lines += [
-            "| " + " | ".join(k.capitalize() for k in counts) + " |",
-            "|" + " ---: |" * len(counts),
-            "| " + " | ".join(str(v) for v in counts.values()) + " |",
-            "",
-        ]
-        lines += ["### Needs staff attention", ""]
-        lines += [f"- {item}" for item in self.attention] or ["Nothing."]
-        lines.append("")
-        if self.invites and self.invites.no_time:
-            lines += ["### No common time yet", ""]
-            lines += [f"- Match {mid}: {reason}" for mid, reason in self.invites.no_time]
-            lines.append("")
-        lines += [f"### Mentor profiles not confirmed for {self.max_profile_age_days} days", ""]
-        lines += [
-            f"- `{s.slug}`: last confirmed {s.confirmed.isoformat()} ({s.days} days ago)"
-            for s in self.stale
-        ] or ["None."]
-        lines.append("")
-        if self.contacts and (self.contacts.added or self.unlisted):
-            lines += [
-                f"Mentor contact form: {self.contacts.added} new roster row(s); "
-                f"{self.unlisted} mentor(s) without a roster row.",
-                "",
-            ]
-        if self.sync:
-            lines += [self.sync.to_markdown(), ""]
-        if self.match:
-            lines += [self.match.to_markdown(), ""]
-        if self.invites:
-            lines += ["### Invites", ""]
-            lines += self._invite_table()
-            lines += [f"- {line}" for line in self.invites.summary()]
-            lines.append("")
-        if self.messages:
-            lines += [self.messages.public_markdown(), ""]
-        return "\n".join(lines).rstrip() + "\n"
-
-    def _invite_table(self) -> list[str]:
-        # Match ids, mentor slugs and times only: run summaries of a public repository are
-        # public, and staff find the student by the match id in the sheet.
-        assert self.invites is not None
-        already = set(self.invites.already_sent)
-        failed = {mid for mid, _ in self.invites.errors}
-        rows = []
-        for invite in self.invites.invites:
-            if invite.mentor is None or invite.student is None:
-                continue
-            state = (
-                "to send"
-                if self.dry_run
-                else "already there"
-                if invite.match_id in already
-                else "not sent"
-                if invite.match_id in failed
-                else "sent"
-            )
-            rows.append(
-                f"| {invite.match_id} | {state} | {describe_local(invite.slot, invite.mentor.timezone)} "
-                f"| {describe_local(invite.slot, invite.student.timezone)} |"
-            )
-        if not rows:
-            return []
-        head = ["| Match | Invite | Mentor's time | Student's time |", "| --- | --- | --- | --- |"]
-        return [*head, *rows, ""]
 
 
 def run_nightly(
@@ -333,3 +173,45 @@ def _contacts(
     reachable = reachable_mentors(spreadsheet, profiles.mentors, roster.worksheet)
     report.unlisted = len(reachable.unlisted)
     return reachable.mentors
+
+
+def write_private_report(config: Config, spreadsheet: Spreadsheet, markdown: str) -> str:
+    """Replace the private report: the `Report` tab, or `Report.md` beside the local ledger.
+
+    Returns where it went, for the public log (a place, never its content). The tab is
+    rewritten whole, blanking what is left of a longer earlier report, in one write.
+    """
+    if config.backend == "local":
+        path = config.local_path / REPORT_FILE
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(markdown, encoding="utf-8")
+        return str(path.relative_to(config.root))
+    rows = report_rows(markdown)
+    old = spreadsheet.read([REPORT_TAB]).get(REPORT_TAB)
+    batch = WriteBatch()
+    if old is None:
+        batch.new_tabs[REPORT_TAB] = rows[0]
+    old = old or []
+    width = max([len(r) for r in rows + old] or [1])
+    for i in range(max(len(rows), len(old))):
+        cells = rows[i] if i < len(rows) else []
+        for j in range(width):
+            value = cells[j] if j < len(cells) else ""
+            before = old[i][j] if i < len(old) and j < len(old[i]) else ""
+            if value != before:
+                batch.updates.append((REPORT_TAB, i + 1, j + 1, value))
+    spreadsheet.write(batch)
+    return f"the {REPORT_TAB!r} tab of the ledger spreadsheet"
+
+
+def write_open_places(config: Config, report: NightlyReport, profiles: ProfileSet) -> bool:
+    """Write the directory's PII-free status (slug -> open places); True when it changed."""
+    live = report.match.live if report.match else {}
+    today = report.started.astimezone(dt.UTC).date()
+    text = to_json(open_places(profiles.mentors, live, today, config.matching.max_profile_age_days))
+    path = config.open_places_path
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return True

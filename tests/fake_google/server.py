@@ -248,6 +248,20 @@ class FakeGoogle:
         with self._lock:
             calendar.add_busy(self.state, calendar_id, start, end)
 
+    def respond(self, calendar_id: str, event_id: str, email: str, status: str) -> None:
+        """An attendee answers an invite ("accepted", "declined", "tentative"), as they would
+        in their own calendar: the organiser's copy shows it as `responseStatus`; Google sends
+        the organiser (not the attendees) a note, so no notification is recorded."""
+        from . import calendar
+
+        with self._lock:
+            event = calendar.calendar(self.state, calendar_id).events[event_id]
+            for attendee in event.get("attendees") or []:
+                if str(attendee.get("email", "")).lower() == email.lower():
+                    attendee["responseStatus"] = status
+                    return
+            raise KeyError(f"{email} is not invited to {event_id}")
+
     @property
     def mail(self) -> list[dict[str, Any]]:
         """Every email Gmail accepted: id, userId, to, subject, headers, raw bytes."""

@@ -25,12 +25,14 @@ OutcomeKind = Literal["created", "exists", "cancelled", "already_cancelled", "mi
 
 @dataclass(frozen=True)
 class Event:
-    """An event as the calendar holds it: its id, start (aware) and whether it was cancelled."""
+    """An event as the calendar holds it: its id, start (aware), whether it was cancelled, and
+    the (required) attendees who declined it, where the backend can tell (Google only)."""
 
     event_id: str
     start: dt.datetime
     cancelled: bool = False
     link: str = ""
+    declined: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

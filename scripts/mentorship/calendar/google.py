@@ -85,11 +85,17 @@ def _parse_time(value: dict[str, Any]) -> dt.datetime:
 
 
 def _event(resource: dict[str, Any]) -> Event:
+    declined = tuple(
+        str(a.get("email", "")).strip().lower()
+        for a in resource.get("attendees") or []
+        if isinstance(a, dict) and a.get("responseStatus") == "declined" and not a.get("optional")
+    )
     return Event(
         resource["id"],
         _parse_time(resource.get("start") or {}),
         cancelled=resource.get("status") == "cancelled",
         link=resource.get("hangoutLink") or resource.get("htmlLink") or "",
+        declined=declined,
     )
 
 

@@ -15,6 +15,7 @@ is already cancelled counts as done, without a second cancellation email.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import re
@@ -22,6 +23,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from .. import lifecycle
 from ..config import Config
 from ..errors import ConfigError
 from ..ledger import (
@@ -41,6 +43,7 @@ from ..profiles.models import Mentor
 from ..scheduling import Availability, Interval, Rules, find_slot, zone
 from ..weekly import parse_windows
 from . import BATCH_SIZE, Calendar, Outcome
+from .declines import attempt, check_declines, event_id_of, replaced_events
 from .invite import Invite, Participant, build_invite
 
 log = logging.getLogger(__name__)
@@ -70,6 +73,10 @@ class InviteReport:
     no_time: list[tuple[str, str]] = field(default_factory=list)
     cancelled: list[str] = field(default_factory=list)
     errors: list[tuple[str, str]] = field(default_factory=list)
+    moved: list[str] = field(default_factory=list)
+    """Matches whose session was declined once: re-invited at another time."""
+    declined: list[str] = field(default_factory=list)
+    """Matches whose moved session was declined too: staff decide."""
     ledger_writes: int = 0
 
     @property
@@ -162,13 +169,24 @@ def run_invites(
             spreadsheet.write(batch)
             report.ledger_writes += 1
 
+    # 0. Declined sessions: move the first, list the second (Google Calendar shows declines).
+    report.moved, report.declined = check_declines(
+        list(matches), calendar, {m.slug: m.email for m in by_slug.values()}, now, change
+    )
+    replaced = [] if dry_run else replaced_events(list(matches))
+    for records in _chunks(replaced, BATCH_SIZE):
+        for record, result in zip(
+            records, calendar.cancel([r["event_id"].strip() for r in records]), strict=True
+        ):
+            if result.kind == "error":
+                report.errors.append((record["match_id"].strip(), result.message))
+    flush()
+
     # 1. Cancellations staff asked for, once each.
     to_cancel = [
         r
         for r in matches
-        if r["status"].strip().lower() == MatchStatus.CANCELLED
-        and r["event_id"].strip()
-        and not _DONE_CANCELLING.search(r["note"])
+        if _ends_event(r, now) and r["event_id"].strip() and not _DONE_CANCELLING.search(r["note"])
     ]
     for records in _chunks(to_cancel, BATCH_SIZE):
         if dry_run:
@@ -201,6 +219,15 @@ def run_invites(
     return report
 
 
+def _ends_event(record: Record, now: dt.datetime) -> bool:
+    # Cancelled, or closed before the first session: the session must not happen.
+    state = lifecycle.match_state(record["status"])
+    if state == MatchStatus.CANCELLED:
+        return True
+    start = _parse_start(record["event_start"])
+    return state == MatchStatus.CLOSED and start is not None and start > now
+
+
 def _chunks(items: Sequence[_T], size: int) -> Iterable[Sequence[_T]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
@@ -222,7 +249,7 @@ def _plan(
     # Sessions already booked keep their people busy: from the ledger, and (below) freeBusy.
     busy: dict[str, list[Interval]] = {}
     for record in matches:
-        if record["status"].strip().lower() != MatchStatus.INVITED:
+        if lifecycle.match_state(record["status"]) != MatchStatus.INVITED:
             continue
         start = _parse_start(record["event_start"])
         mentor = by_slug.get(record["mentor"].strip())
@@ -235,7 +262,18 @@ def _plan(
 
     todo: list[tuple[Record, Mentor, Record, Availability, Availability]] = []
     for record in matches:
-        if record["status"].strip().lower() not in (MatchStatus.APPROVED, MatchStatus.NO_TIME):
+        start = _parse_start(record["event_start"])
+        if attempt(record) and start is not None:
+            # A declined hour is not offered again to either person.
+            mentor = by_slug.get(record["mentor"].strip())
+            request = requests.get(record["request_id"].strip())
+            for key in (mentor.email if mentor else "", request["email"] if request else ""):
+                if key:
+                    busy.setdefault(key.strip().lower(), []).append((start, start + session))
+        if lifecycle.match_state(record["status"]) not in (
+            MatchStatus.APPROVED,
+            MatchStatus.NO_TIME,
+        ):
             continue
         match_id = record["match_id"].strip()
         problem = _check(record, requests, by_slug)
@@ -265,7 +303,10 @@ def _plan(
         if slot is None:
             reason = NO_TIME_NOTE.format(days=rules.horizon_days)
             report.no_time.append((match_id, reason))
-            if record["status"].strip().lower() != MatchStatus.NO_TIME or record["note"] != reason:
+            if (
+                lifecycle.match_state(record["status"]) != MatchStatus.NO_TIME
+                or record["note"] != reason
+            ):
                 note = reason if _ours(record["note"]) else record["note"]
                 change(record, status=MatchStatus.NO_TIME, note=note)
             continue
@@ -281,6 +322,8 @@ def _plan(
             calendar=config.calendar,
             topics=split_list(request["topics"]),
         )
+        if attempt(record):
+            invite = dataclasses.replace(invite, event_id=event_id_of(match_id, attempt(record)))
         plans.append(_Plan(record, invite))
     return plans
 

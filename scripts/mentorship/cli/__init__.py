@@ -27,6 +27,17 @@ class _Group(click.Group):
         except MentorshipError as exc:
             click.echo(f"Error: {exc}", err=True)
             ctx.exit(exc.exit_code)
+        except Exception as exc:
+            # google-auth's refresh and transport failures escape every client library.
+            if not type(exc).__module__.startswith("google.auth"):
+                raise
+            from ..google_api import CREDENTIAL_ERRORS, credential_failure
+
+            if not isinstance(exc, CREDENTIAL_ERRORS):
+                raise
+            error = credential_failure(exc)
+            click.echo(f"Error: {error}", err=True)
+            ctx.exit(error.exit_code)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

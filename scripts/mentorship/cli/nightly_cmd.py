@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
+from pathlib import Path
 
 import click
 
@@ -47,28 +49,51 @@ def _one_line(text: str) -> str:
     is_flag=True,
     help="Exit 1 when rows or invites need staff attention (default: report them, exit 0).",
 )
+@click.option(
+    "--approval",
+    type=click.Choice(["auto", "manual"]),
+    help="Override [tool.mentorship] approval for this run (`make demo` uses auto).",
+)
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Also write the private report to this file (the only place a dry run writes it).",
+)
 @click.option("--now", "now_text", hidden=True, help="Run as of this ISO time (for replays).")
 @click.pass_context
-def nightly(ctx: click.Context, dry_run: bool, strict: bool, now_text: str | None) -> None:
+def nightly(
+    ctx: click.Context,
+    dry_run: bool,
+    strict: bool,
+    approval: str | None,
+    report_path: str | None,
+    now_text: str | None,
+) -> None:
     """Sync the form's answers, match students to mentors, send invites and messages, under a lock.
 
-    Prints a Markdown run report, and appends it to $GITHUB_STEP_SUMMARY when that is set.
-    Exit 0 when the run finished (rows needing attention are listed in the report; with
-    --strict they make it exit 1), 2 on a configuration or access error or when another run
-    holds the ledger lock.
+    Prints a summary of counts only (appended to $GITHUB_STEP_SUMMARY when that is set: on a
+    public repository it is public). The private report, with rows, matches, names and times,
+    replaces the ledger's `Report` tab (local backend: Report.md beside the ledger), and the
+    directory's open places are written to `open_places_file`. A dry run writes neither.
+    Exit 0 when the run finished (what needs staff is in the report; with --strict it makes
+    it exit 1), 2 on a configuration or access error or when another run holds the lock.
+
+    Example: mentorship nightly --dry-run --report /tmp/preview.md
     """
     # Imported here so that `mentorship --help` and the other commands stay quick (scipy).
     from ..backends import open_calendar, open_mailer, open_spreadsheet
     from ..config import load_config
-    from ..nightly import run_nightly
+    from ..nightly import run_nightly, write_open_places, write_private_report
     from ..profiles import load_profiles
 
     now = _now(now_text)
     config = load_config()
+    if approval:
+        config = dataclasses.replace(config, approval=approval)
     profiles = load_profiles(config.mentors_path)
     spreadsheet = open_spreadsheet(config)
     calendar = open_calendar(config)
-    mailer = open_mailer(config)
     report = run_nightly(
         config,
         spreadsheet,
@@ -77,17 +102,32 @@ def nightly(ctx: click.Context, dry_run: bool, strict: bool, now_text: str | Non
         now,
         dry_run=dry_run,
         settle=_settle(),
-        mailer=mailer,
+        mailer=open_mailer(config),
     )
-    markdown = report.to_markdown()
-    click.echo(markdown)
+    public = report.public_markdown()
+    private = report.to_markdown()
+    places = []
+    if report_path:
+        Path(report_path).write_text(private, encoding="utf-8")
+        places.append(report_path)
+    if not dry_run:
+        places.append(write_private_report(config, spreadsheet, private))
+        if write_open_places(config, report, profiles):
+            places.append(f"open places: {config.open_places_file} updated")
+    click.echo(public)
+    if places:
+        click.echo("Written: " + "; ".join(places) + ".")
     summary = os.environ.get("GITHUB_STEP_SUMMARY", "").strip()
     if summary:
         with open(summary, "a", encoding="utf-8") as handle:
-            handle.write(markdown + "\n")
-    if os.environ.get("GITHUB_ACTIONS") == "true":
-        for item in report.attention:
-            click.echo(f"::warning title=Needs staff attention::{_one_line(item)}")
+            handle.write(public + "\n")
+    waiting = len(report.attention) + (len(report.match.proposals) if report.match else 0)
+    if os.environ.get("GITHUB_ACTIONS") == "true" and waiting:
+        # A count only: the log of a public repository is public.
+        click.echo(
+            f"::warning title=Needs staff attention::{waiting} item(s) wait for staff: "
+            "read Your action in the Report tab of the ledger spreadsheet."
+        )
     ctx.exit(1 if strict and report.needs_attention else 0)
 
 

@@ -22,7 +22,14 @@ from .answers import (
     timestamp_order,
     valid_email,
 )
-from .layout import OPTIONAL_FIELDS, REQUIRED_FIELDS, Layout, column_letter, resolve_layout
+from .layout import (
+    OPTIONAL_FIELDS,
+    REQUIRED_FIELDS,
+    Layout,
+    column_letter,
+    resolve_layout,
+    title_key,
+)
 from .reconcile import MANAGED, InvalidRow, SyncReport, reconcile
 from .responses import (
     ANSWER_COLUMNS,
@@ -60,5 +67,6 @@ __all__ = [
     "run_sync",
     "term_lookup",
     "timestamp_order",
+    "title_key",
     "valid_email",
 ]

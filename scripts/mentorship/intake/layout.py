@@ -49,7 +49,9 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def _title_key(title: str) -> str:
+def title_key(title: str) -> str:
+    """How a question title is compared, by sync and by `doctor` alike: letter case and runs of
+    spaces do not count ('Email Address' is the configured 'Email address')."""
     return " ".join(title.split()).casefold()
 
 
@@ -75,13 +77,13 @@ def resolve_layout(header: Sequence[str], questions: Mapping[str, str], tab: str
         )
     for i, cell in enumerate(header):
         if str(cell).strip():
-            by_title[_title_key(str(cell))].append(i)
+            by_title[title_key(str(cell))].append(i)
     columns: dict[str, tuple[int, ...]] = {}
     missing_required: list[tuple[str, str]] = []
     for name, title in questions.items():
         if not title.strip():
             continue
-        found = by_title.get(_title_key(title))
+        found = by_title.get(title_key(title))
         if found:
             columns[name] = tuple(found)
             if len(found) > 1:

@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .. import ledger
+from .. import ledger, lifecycle
 from ..ledger import RequestStatus, Table
 from ..timezones import Resolved, resolve
 from .answers import Issue, normalise_email
@@ -19,7 +19,19 @@ from .responses import ParsedResponses, Response
 
 # Statuses sync owns: it sets and recomputes them on every run. Every other value (waiting,
 # matched, withdrawn, or anything staff type) belongs to matching or to staff.
-MANAGED = frozenset({RequestStatus.NEW, RequestStatus.INVALID, RequestStatus.SUPERSEDED})
+MANAGED = frozenset(
+    {
+        RequestStatus.NEW,
+        RequestStatus.INVALID,
+        RequestStatus.SUPERSEDED,
+        RequestStatus.DUPLICATE,
+    }
+)
+DUPLICATE_REASON = (
+    "the same student already has request {other} (Requests row {row}) with a live match, "
+    "and a student has one mentor at a time; to give a second mentor on purpose, set this "
+    "row's status to waiting"
+)
 
 
 @dataclass(frozen=True)
@@ -52,6 +64,10 @@ class SyncReport:
     new: int = 0
     superseded: list[int] = field(default_factory=list)
     invalid: list[InvalidRow] = field(default_factory=list)
+    new_invalid: list[InvalidRow] = field(default_factory=list)
+    """The rows of `invalid` that became invalid in this run (the report lists them in full)."""
+    duplicates: list[str] = field(default_factory=list)
+    """Every request held as `duplicate`, both rows named (private: for the Report only)."""
     orphaned: list[int] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     status_counts: dict[str, int] = field(default_factory=dict)
@@ -122,7 +138,9 @@ def _rows(rows: Sequence[int]) -> str:
 
 
 def _status(record: ledger.Record) -> str:
-    return record["status"].strip().casefold()
+    # Synonyms read as their state ("Withdraw" is withdrawn); unknown words stay as typed.
+    state = lifecycle.request_state(record["status"])
+    return record["status"].strip().casefold() if state is None else state
 
 
 def _keep_staff_timezone(
@@ -227,7 +245,8 @@ def reconcile(
         return target.get(record.row, {}).get(column, record[column])
 
     def status(record: ledger.Record) -> str:
-        return value(record, "status").strip().casefold()
+        cell = value(record, "status")
+        return lifecycle.request_state(cell) or cell.strip().casefold()
 
     students: dict[str, list[ledger.Record]] = defaultdict(list)
     everyone = list(table) + [record for record, _, is_new in rows if is_new]
@@ -250,6 +269,7 @@ def reconcile(
                 RequestStatus.NEW,
                 RequestStatus.WAITING,
                 RequestStatus.SUPERSEDED,
+                RequestStatus.DUPLICATE,
             ):
                 cells = target.setdefault(record.row, {})
                 cells["status"] = RequestStatus.SUPERSEDED
@@ -260,12 +280,10 @@ def reconcile(
         matched = [r for r in older if status(r) == RequestStatus.MATCHED and r.row > 0]
         if matched and status(latest) == RequestStatus.NEW:
             cells = target[latest.row]
-            extra = (
-                f"this student already has a matched request (Requests row {matched[-1].row}); "
-                "matching treats this as a request for another mentor, so set status to "
-                "withdrawn if that is not wanted"
+            cells["status"] = RequestStatus.DUPLICATE
+            cells["reason"] = DUPLICATE_REASON.format(
+                other=matched[-1]["request_id"], row=matched[-1].row
             )
-            cells["note"] = "; ".join(x for x in (cells.get("note", ""), extra) if x)
 
     for record, response, is_new in rows:
         before = "" if is_new else _status(record)
@@ -296,6 +314,12 @@ def reconcile(
                     "; ".join(i.public for i in issues.get(record.row, response.issues))
                     or "marked invalid in the Requests tab",
                 )
+            )
+            if before != RequestStatus.INVALID:
+                report.new_invalid.append(report.invalid[-1])
+        if after == RequestStatus.DUPLICATE:
+            report.duplicates.append(
+                f"request {record['request_id']} (Requests row {record.row}): {record['reason']}"
             )
     report.added = sum(1 for _, _, is_new in rows if is_new)
     report.superseded.sort()

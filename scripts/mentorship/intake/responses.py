@@ -18,6 +18,7 @@ from .. import ledger
 from ..errors import LedgerError
 from ..ledger import REQUEST_COLUMNS
 from ..profiles.models import MeetingFormat
+from ..profiles.names import name_key
 from ..timezones import Ambiguous, Resolved, Unknown, resolve
 from ..weekly import format_windows, windows_from_answer
 from .answers import (
@@ -136,8 +137,13 @@ def parse_responses(
     mentors: Iterable[MentorLike],
     *,
     tab: str = "Form Responses 1",
+    email_domains: Sequence[str] = (),
 ) -> ParsedResponses:
-    """Validate every response row (header in `values[0]`); empty rows are counted, not kept."""
+    """Validate every response row (header in `values[0]`); empty rows are counted, not kept.
+
+    `email_domains` (config `student_email_domains`): when given, an address of another
+    domain makes the answer invalid.
+    """
     if not values:
         raise LedgerError(
             f"The worksheet {tab!r} is empty: it has no header row. Link the form to this "
@@ -146,7 +152,7 @@ def parse_responses(
         )
     layout = resolve_layout([str(c) for c in values[0]], questions, tab)
     mentor_list = list(mentors)
-    checker = _RowChecker(taxonomy, mentor_list, tab, layout)
+    checker = _RowChecker(taxonomy, mentor_list, tab, layout, email_domains)
     rows = [(n + 2, _Row([str(c) for c in raw], layout)) for n, raw in enumerate(values[1:])]
     filled = [(n, row) for n, row in rows if any(c.strip() for c in row.cells)]
     order = timestamp_order(row.get("timestamp") for _, row in filled)
@@ -176,11 +182,21 @@ class _RowChecker:
     """Turns one response row into ledger cells, issues and notes."""
 
     def __init__(
-        self, taxonomy: Vocabulary, mentors: Sequence[MentorLike], tab: str, layout: Layout
+        self,
+        taxonomy: Vocabulary,
+        mentors: Sequence[MentorLike],
+        tab: str,
+        layout: Layout,
+        email_domains: Sequence[str] = (),
     ):
         self.taxonomy = taxonomy
         self.by_slug = {m.slug.casefold(): m for m in mentors}
-        self.by_name = {" ".join(m.name.split()).casefold(): m for m in mentors}
+        # A name shared by two profiles (validate rejects that, but a stale or forked
+        # checkout may still hold it) resolves to nobody, never to the later one.
+        self.by_name: dict[str, list[MentorLike]] = {}
+        for m in mentors:
+            self.by_name.setdefault(name_key(m.name), []).append(m)
+        self.email_domains = tuple(d.lower() for d in email_domains)
         self.tab = tab
         self.lookups = {
             kind: term_lookup(getattr(taxonomy, kind), taxonomy.aliases)
@@ -221,6 +237,14 @@ class _RowChecker:
             problem("the email address is empty", "the email address is empty")
         elif not valid_email(email):
             problem(f"email {raw_email!r} is not a valid address", "the email address is not valid")
+        elif self.email_domains and email.rsplit("@", 1)[1] not in self.email_domains:
+            allowed = ", ".join("@" + d for d in self.email_domains)
+            problem(
+                f"email {raw_email!r} is not a university address ({allowed}); only students "
+                "may ask for a mentor, so ask the student to submit the form again signed in "
+                "with their university account",
+                "the email address is not of an allowed domain",
+            )
 
         for name in ("program", "year", "goals"):
             cells[name] = row.get(name)
@@ -259,10 +283,17 @@ class _RowChecker:
 
         wanted = row.get("preferred_mentor")
         if wanted:
-            mentor = self.by_slug.get(mentor_slug(wanted)) or self.by_name.get(
-                " ".join(wanted.split()).casefold()
-            )
-            if mentor is None:
+            mentor = self.by_slug.get(mentor_slug(wanted))
+            named = [] if mentor else self.by_name.get(name_key(wanted), [])
+            if mentor is None and len(named) == 1:
+                mentor = named[0]
+            if mentor is None and len(named) > 1:
+                notes.append(
+                    f"preferred mentor {wanted!r} is the name of {len(named)} mentors "
+                    f"({', '.join(sorted(m.slug for m in named))}), so no preference was kept; "
+                    "matching considers every mentor"
+                )
+            elif mentor is None:
                 notes.append(
                     f"preferred mentor {wanted!r} is not in the directory, so it was cleared; "
                     "matching considers every mentor"

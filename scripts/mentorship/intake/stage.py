@@ -46,7 +46,14 @@ def run_sync(
             "(Form > Responses > Link to Sheets), or set responses_worksheet in "
             "[tool.mentorship] to the tab's name."
         )
-    parsed = parse_responses(values, config.questions, taxonomy, list(mentors), tab=tab)
+    parsed = parse_responses(
+        values,
+        config.questions,
+        taxonomy,
+        list(mentors),
+        tab=tab,
+        email_domains=config.student_email_domains,
+    )
     report = SyncReport(tab, dry_run=dry_run, responses=len(parsed.responses))
     report.empty_rows = parsed.empty_rows
     report.warnings = list(parsed.warnings)

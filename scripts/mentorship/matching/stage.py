@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 
-from .. import ledger, weekly
+from .. import ledger, lifecycle, weekly
 from ..config import Config
 from ..ledger import MATCHES, REQUESTS, MatchStatus, RequestStatus, Spreadsheet, Table
 from ..profiles.models import Mentor
@@ -56,6 +56,16 @@ class StillWaiting:
     needs_staff: bool = False
 
 
+@dataclass(frozen=True)
+class Proposal:
+    """A `proposed` match waiting for staff, and for how many whole days."""
+
+    match_id: str
+    request_id: str
+    mentor: str
+    days: int
+
+
 @dataclass
 class MatchReport:
     """What one `match` run did (or, with `dry_run`, would do).
@@ -72,6 +82,12 @@ class MatchReport:
     pending: int = 0
     dry_run: bool = False
     approval: str = "auto"
+    proposals: list[Proposal] = field(default_factory=list)
+    """Every match still `proposed` after this run (new or old), oldest first."""
+    live: dict[str, int] = field(default_factory=dict)
+    """Live matches per mentor slug after this run (for the directory's open places)."""
+    settled: lifecycle.Settled = field(default_factory=lifecycle.Settled)
+    """What the lifecycle rules changed before matching (withdrawn, cancelled, unknown)."""
 
     @property
     def needs_attention(self) -> bool:
@@ -183,6 +199,7 @@ def run_match(
         return report  # intake has not run yet: nothing to match
     requests = Table(REQUESTS, ledger.REQUEST_COLUMNS, tabs[REQUESTS])
     matches = Table(MATCHES, ledger.MATCH_COLUMNS, tabs.get(MATCHES))
+    report.settled = lifecycle.settle(requests, matches, now, stamp)
     mentors = sorted(mentors, key=lambda m: m.slug)
     known = {m.slug for m in mentors}
 
@@ -196,17 +213,21 @@ def run_match(
     before: set[tuple[str, str]] = set()
     repeats: Counter[tuple[str, str]] = Counter()
     for m in matches:
-        rid, slug, status = m["request_id"].strip(), m["mentor"].strip(), m["status"].strip()
+        rid, slug = m["request_id"].strip(), m["mentor"].strip()
         repeats[(rid, slug)] += 1
         before.add((student_of.get(rid, "#" + rid), slug))
-        if status in MatchStatus.ACTIVE:
+        # An unknown status keeps its place until staff say what they meant.
+        if lifecycle.is_live(m["status"]) or lifecycle.match_state(m["status"]) is None:
             active[slug] += 1
             has_active.add(rid)
 
     pending: list[tuple[ledger.Record, MatchRequest]] = []
     left_unreadable: list[MatchRequest] = []
     for record in requests:
-        if record["status"].strip() not in PENDING or not record["request_id"].strip():
+        if (
+            lifecycle.request_state(record["status"]) not in PENDING
+            or not record["request_id"].strip()
+        ):
             continue
         report.pending += 1
         rid = record["request_id"].strip()
@@ -293,7 +314,9 @@ def run_match(
         report.matches.append(made)
         _set_status(requests, record, RequestStatus.MATCHED, "", stamp)
 
+    report.proposals = proposals(matches, now)
     known_active = {slug: n for slug, n in active.items() if slug in known}
+    report.live = dict(known_active)
     report.demand = demand_report(left, mentors, known_active)
     batch = ledger.WriteBatch()
     requests.collect(batch)
@@ -302,6 +325,25 @@ def run_match(
     if batch and not dry_run:
         spreadsheet.write(batch)
     return report
+
+
+def proposals(matches: Table, now: dt.datetime) -> list[Proposal]:
+    """Every `proposed` match with its age in whole days, oldest first."""
+    out = []
+    for record in matches:
+        if lifecycle.match_state(record["status"]) != MatchStatus.PROPOSED:
+            continue
+        created = ledger.parse_utc_timestamp(record["created_at"])
+        days = max(0, (now - created).days) if created else 0
+        out.append(
+            Proposal(
+                record["match_id"].strip(),
+                record["request_id"].strip(),
+                record["mentor"].strip(),
+                days,
+            )
+        )
+    return sorted(out, key=lambda p: (-p.days, p.match_id))
 
 
 def _set_status(table: Table, record: ledger.Record, status: str, reason: str, stamp: str) -> None:

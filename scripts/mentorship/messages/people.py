@@ -31,12 +31,8 @@ def plausible_email(email: str) -> bool:
 
 
 def student_domains(config: Config) -> tuple[str, ...]:
-    """`student_email_domains` from [tool.mentorship] (lowercase, no '@'); empty: any domain.
-
-    The key belongs to the lifecycle part of the toolkit; read defensively so that messages
-    work with or without it.
-    """
-    domains: Sequence[str] = getattr(config, "student_email_domains", ()) or ()
+    """`student_email_domains` from [tool.mentorship] (lowercase, no '@'); empty: any domain."""
+    domains: Sequence[str] = config.student_email_domains or ()
     return tuple(d.strip().lower().lstrip("@") for d in domains if d.strip())
 
 

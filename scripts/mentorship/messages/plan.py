@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from ..config import Config
 from ..ledger import MatchStatus, Record, RequestStatus, split_list
+from ..lifecycle import match_state, request_state
 from . import kinds
 from .kinds import Kind, message_id
 from .links import Links
@@ -139,7 +140,8 @@ class _Planner:
     # -- requests --------------------------------------------------------------------------
 
     def request(self, request: Record) -> None:
-        status = request["status"].strip().lower()
+        # Read as the lifecycle reads it: any case, common synonyms ("canceled", "done").
+        status = request_state(request["status"]) or ""
         rid = request["request_id"].strip()
         if not rid:
             return
@@ -182,7 +184,7 @@ class _Planner:
     # -- matches ---------------------------------------------------------------------------
 
     def match(self, match: Record, requests: dict[str, Record]) -> None:
-        status = match["status"].strip().lower()
+        status = match_state(match["status"]) or ""
         mid = match["match_id"].strip()
         request = requests.get(match["request_id"].strip())
         mentor = self.roster.mentor(match["mentor"])
@@ -227,7 +229,7 @@ class _Planner:
             # Once the calendar event is cancelled, and only when the student waits again.
             if match["event_id"].strip() and not _CANCEL_DONE.search(match["note"]):
                 return
-            if request["status"].strip().lower() not in (RequestStatus.NEW, RequestStatus.WAITING):
+            if request_state(request["status"]) not in (RequestStatus.NEW, RequestStatus.WAITING):
                 return
             to = self.student(request)
             if to:

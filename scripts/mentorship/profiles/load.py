@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from ..errors import Problem, has_control
 from .models import BIO_MAX_CHARS, SLUG_RE, MeetingFormat, Mentor, Profile, Weekday, Window
+from .names import hidden_characters, name_key, strings
 from .parse import MAX_FILE_BYTES, Loc, ParsedProfile, describe_loc, parse_profile
 from .taxonomy import Taxonomy, load_taxonomy
 
@@ -89,18 +90,21 @@ def load_profiles(
     mentors: list[Mentor] = []
     shown_paths: dict[str, str] = {}
     shown_all: list[str] = []
+    parsed_files: list[tuple[str, ParsedProfile]] = []
     for path in files:
         # Files straight from the mentors folder need no resolving (3,000 of them add up).
         shown = (
             f"{home.name}/{path.name}" if path.parent == mentors_dir else display_path(path, root)
         )
         shown_all.append(shown)
-        found, mentor, _ = _load_one(path, shown, context)
+        found, mentor, parsed = _load_one(path, shown, context)
         problems.extend(found)
         if mentor is not None:
             mentors.append(mentor)
             shown_paths[mentor.slug] = shown
-    problems.extend(_duplicates(files, shown_all))
+        if parsed is not None and parsed.data is not None:
+            parsed_files.append((shown, parsed))
+    problems.extend(_duplicates(files, shown_all, parsed_files))
     bad = {p.path for p in problems}
     mentors = sorted((m for m in mentors if shown_paths[m.slug] not in bad), key=lambda m: m.slug)
     return ProfileSet(
@@ -328,6 +332,18 @@ def _plain(value: Any) -> str:
 def _extra_checks(
     shown: str, parsed: ParsedProfile, data: dict[str, Any], mentor: Mentor | None
 ) -> Iterable[Problem]:
+    for loc, text in strings(data):
+        codes = hidden_characters(text)
+        if codes:
+            line, col = parsed.mark(loc)
+            yield Problem(
+                shown,
+                line,
+                col,
+                f"{describe_loc(loc) if loc else 'profile'}: contains invisible control or "
+                f"format character(s) {', '.join(codes)} (bidi overrides, zero-width spaces); "
+                "retype the text without them",
+            )
     for name in ("topics", "languages"):
         items = data.get(name)
         if isinstance(items, list):
@@ -380,7 +396,9 @@ def _overlaps(
                 break
 
 
-def _duplicates(files: Sequence[Path], shown_all: list[str]) -> Iterable[Problem]:
+def _duplicates(
+    files: Sequence[Path], shown_all: list[str], parsed_files: list[tuple[str, ParsedProfile]]
+) -> Iterable[Problem]:
     by_slug: dict[str, list[str]] = {}
     for path, shown in zip(files, shown_all, strict=True):
         by_slug.setdefault(path.stem.casefold(), []).append(shown)
@@ -394,4 +412,21 @@ def _duplicates(files: Sequence[Path], shown_all: list[str]) -> Iterable[Problem
                 0,
                 f"the file name clashes with {others} (slugs must differ in more than letter case); "
                 "rename one of them",
+            )
+    by_name: dict[str, list[tuple[str, ParsedProfile]]] = {}
+    for shown, parsed in sorted(parsed_files, key=lambda sp: sp[0]):
+        name = (parsed.data or {}).get("name")
+        if isinstance(name, str) and name_key(name):
+            by_name.setdefault(name_key(name), []).append((shown, parsed))
+    for owners in by_name.values():
+        for shown, parsed in owners if len(owners) > 1 else ():
+            others = ", ".join(o for o, _ in owners if o != shown)
+            line, col = parsed.mark(("name",))
+            yield Problem(
+                shown,
+                line,
+                col,
+                f"name: {others} has the same name (compared ignoring letter case, spacing and "
+                "invisible characters); students could not tell you apart, so add a middle "
+                "initial or another distinguishing part",
             )

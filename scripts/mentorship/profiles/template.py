@@ -91,4 +91,7 @@ bio: |
   Write a few sentences about your path since graduating and what students can ask you.
 # The date you last checked this profile is still true (YYYY-MM-DD). Update it when you do.
 confirmed: {today.isoformat()}
+# Optional: your GitHub login, so that you (and only you) can update this profile with the
+# "Update my profile" issue form. Remove the # to use it.
+# github: your-login
 """

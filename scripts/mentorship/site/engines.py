@@ -11,6 +11,7 @@ Either way the site lands in one folder and a failed build leaves the previous o
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
@@ -22,9 +23,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from click import ClickException
+
 from ..config import load_config
 from ..errors import ConfigError, MentorshipError, ProblemsFound
-from .stage import CONFIG_NAME, STAGED_SITE, read_settings, stage
+from .search import add_to_search_index
+from .stage import CONFIG_NAME, SEARCH_ENTRIES, STAGED_SITE, read_settings, stage
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +75,8 @@ def build_zensical(root: Path, site_dir: Path) -> None:
         shutil.rmtree(built)
     try:
         zensical.build(str(config), {"strict": True, "clean": False})
+    except ClickException as exc:  # zensical.config.ConfigurationError: it read mkdocs.yml
+        raise ConfigError(f"Zensical cannot use mkdocs.yml: {exc.format_message()}") from None
     except RuntimeError as exc:
         # Zensical has printed every issue with its file and line; this adds only the verdict.
         raise SiteBuildFailed(
@@ -78,6 +84,8 @@ def build_zensical(root: Path, site_dir: Path) -> None:
             f"{STAGE_DIR}/docs: the guides' are the same under docs_dir, and mentors/*.md are "
             "the pages generated from the profiles."
         ) from None
+    entries = json.loads((config.parent / SEARCH_ENTRIES).read_text(encoding="utf-8"))
+    add_to_search_index(built, entries)
     _replace(site_dir, built)
 
 
@@ -108,7 +116,7 @@ def _snapshot(paths: list[Path]) -> dict[str, tuple[int, int]]:
     """Modification time and size of every file under `paths`, to notice edits by polling."""
     seen = {}
     for path in paths:
-        files = [path] if path.is_file() else path.rglob("*") if path.is_dir() else []
+        files: list[Path] = list(path.rglob("*")) if path.is_dir() else [path]
         for file in files:
             try:
                 stat = file.stat()

@@ -14,6 +14,7 @@ from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from mentorship.config import load_config
@@ -21,6 +22,7 @@ from mentorship.errors import MentorshipError, ProblemsFound
 from mentorship.site.generate import finished_files
 from mentorship.site.links import symlink_problems
 from mentorship.site.pages import DIRECTORY_URI, MentorSite
+from mentorship.site.search import add_to_search_index
 
 log = logging.getLogger("mkdocs.hooks.mentorship")
 
@@ -77,6 +79,13 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     accepting = sum(1 for m in _site.mentors if m.accepting)
     log.info(f"Mentor directory: {len(_site.mentors)} mentors, {accepting} accepting mentees")
     return files
+
+
+@event_priority(-100)  # after the search plugin has written its index
+def on_post_build(config: MkDocsConfig) -> None:
+    """Add the mentors' short entries to the site search (their pages are left out of it)."""
+    if _site is not None:
+        add_to_search_index(Path(config.site_dir), _site.search_entries())
 
 
 def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:

@@ -1,11 +1,13 @@
 """The mentor section of the site as a list of generated files, independent of mkdocs.
 
 `MentorSite.load` reads the configuration and the profiles once per build; `generate.py` asks
-it which files exist (`files`) and, page by page, for their HTML (`page_html`).
+it which files exist (`files`) and, page by page, for their HTML (`page_html`). The directory's
+pages and filter index come from `directory.py`, the mentors' search entries from `search.py`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
 import re
@@ -15,17 +17,22 @@ from pathlib import Path
 
 from ..config import Config, load_config
 from ..errors import Problem, ProblemsFound
+from ..open_places import read_status, shown_accepting
 from ..profiles import Taxonomy, load_profiles
 from ..profiles.models import Mentor
 from .avatars import avatar_svg
 from .bio import render_bio
+from .directory import Listing, filter_groups, filter_index, listings, pager
 from .export import mentors_json
 from .render import Renderer, edit_url
+from .search import search_entries
 
 DIRECTORY_URI = "mentors/index.md"
 ASSETS = "assets/mentorship"
+INDEX_URI = f"{ASSETS}/directory-index.json"
 STATIC_FILES = ("mentors.css", "directory.js", "mentor.js")
-RESERVED_SLUGS = frozenset({"index"})
+# Names a mentor's page cannot take: the directory's own pages live under them.
+RESERVED_SLUGS = frozenset({"index", "page", "industry"})
 
 
 @dataclass(frozen=True)
@@ -63,6 +70,19 @@ def _front_matter(
     return "\n".join([*lines, "---", ""])
 
 
+def with_open_places(mentors: Sequence[Mentor], config: Config, today: dt.date) -> list[Mentor]:
+    """The mentors with `accepting` as the directory must show it: the one place it is set.
+
+    False when the profile says so, is stale, or the nightly's open-places status gives no
+    place (see `mentorship.open_places`); without a status file, the YAML decides.
+    """
+    status = read_status(config.open_places_path)
+    age = config.matching.max_profile_age_days
+    return [
+        m.model_copy(update={"accepting": shown_accepting(m, status, today, age)}) for m in mentors
+    ]
+
+
 class MentorSite:
     """Everything the site shows about mentors, computed once per build."""
 
@@ -79,6 +99,14 @@ class MentorSite:
         self.config = config
         self.mentors = list(mentors)
         self.by_uri = {page_uri(m.slug): m for m in self.mentors}
+        # Who takes new mentees: the one place the directory (cards, filter, counts) asks.
+        self.accepting = {m.slug: m.accepting for m in self.mentors}
+        self.groups = filter_groups(self.mentors, taxonomy)
+        industries = [o.value for o in self.groups[0].options]
+        self.listings = {page.src_uri: page for page in listings(self.mentors, industries)}
+        self.industry_pages = [
+            p for p in self.listings.values() if p.industry is not None and p.number == 1
+        ]
         self.templates_dir = templates_dir
         self.photos: dict[str, Path] = {}
         avatar_url: dict[str, str] = {}
@@ -96,7 +124,8 @@ class MentorSite:
         self.renderer = Renderer(
             templates_dir,
             self.mentors,
-            taxonomy,
+            groups=self.groups,
+            accepting=self.accepting,
             form=config.form,
             repo_url=repo_url,
             branch=branch_of(edit_uri),
@@ -132,7 +161,7 @@ class MentorSite:
         if problems:
             raise ProblemsFound(problems)
         return cls(
-            profiles.mentors,
+            with_open_places(profiles.mentors, config, dt.date.today()),
             profiles.taxonomy,
             config,
             templates_dir=templates_dir or root / "site_templates",
@@ -151,17 +180,27 @@ class MentorSite:
         """Every file the mentor section adds to the site."""
         out = [
             GeneratedFile(
-                DIRECTORY_URI,
-                content=_front_matter("Find a mentor", hide=("navigation", "toc"), search=False),
-            ),
+                listing.src_uri,
+                content=_front_matter(listing.title, hide=("navigation", "toc"), search=False),
+            )
+            for listing in self.listings.values()
+        ]
+        out.append(
             GeneratedFile(
                 "mentors.json", content=mentors_json(self.mentors, self.page_url, self.avatar_url)
-            ),
-        ]
+            )
+        )
+        index = filter_index(
+            self.mentors, self.groups, self.accepting, self.page_url, self.avatar_url
+        )
+        out.append(GeneratedFile(INDEX_URI, content=index))
         out += [GeneratedFile(f"{ASSETS}/{n}", source=self.templates_dir / n) for n in STATIC_FILES]
         for mentor in self.mentors:
             uri = page_uri(mentor.slug)
-            page = _front_matter(mentor.name, hide=("toc",), edit_url=self.edit_url(uri) or "")
+            # Out of the engine's search index: `search_entries` stand in for these pages.
+            page = _front_matter(
+                mentor.name, hide=("toc",), search=False, edit_url=self.edit_url(uri) or ""
+            )
             out.append(GeneratedFile(uri, content=page))
         for uri, path in self.photos.items():
             out.append(GeneratedFile(uri, source=path))
@@ -173,13 +212,24 @@ class MentorSite:
 
     def owns(self, src_uri: str) -> bool:
         """Whether `src_uri` is a page this site generates."""
-        return src_uri == DIRECTORY_URI or src_uri in self.by_uri
+        return src_uri in self.listings or src_uri in self.by_uri
 
     def page_html(self, src_uri: str, root: str) -> str:
         """The HTML of a generated page; `root` is the relative URL of the site root."""
-        if src_uri == DIRECTORY_URI:
-            return self.renderer.directory(root)
+        listing: Listing | None = self.listings.get(src_uri)
+        if listing is not None:
+            return self.renderer.directory(
+                listing,
+                root,
+                pager=pager(listing),
+                industries=self.industry_pages,
+                index_url=INDEX_URI,
+            )
         return self.renderer.mentor(self.by_uri[src_uri], root)
+
+    def search_entries(self) -> list[dict[str, str]]:
+        """One short search entry per mentor (name, title, employer, industry, topics)."""
+        return search_entries(self.mentors, self.page_url)
 
     def edit_url(self, src_uri: str) -> str | None:
         """Where the profile behind a mentor page is edited on GitHub (None for other pages)."""

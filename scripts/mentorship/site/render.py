@@ -7,10 +7,9 @@ is escaped unless it went through `bio.render_bio` (the one place HTML is allowe
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 import jinja2
@@ -18,7 +17,9 @@ from markupsafe import Markup
 
 from ..config import FormConfig
 from ..profiles.models import MeetingFormat, Mentor, Weekday
-from ..profiles.taxonomy import Taxonomy
+
+if TYPE_CHECKING:  # directory.py imports the labels below, so only for type hints
+    from .directory import FilterGroup, Listing, PagerLink
 
 REGION_LABELS = {
     "Africa": "Africa",
@@ -74,32 +75,6 @@ def edit_url(repo_url: str, branch: str, mentors_dir: str, slug: str) -> str | N
     return f"{repo_url.rstrip('/')}/edit/{branch}/{mentors_dir.strip('/')}/{slug}.yml"
 
 
-@dataclass(frozen=True)
-class Option:
-    """One checkbox of a filter group: its value (in the URL), label and total count."""
-
-    index: int
-    value: str
-    label: str
-    count: int
-
-
-@dataclass(frozen=True)
-class FilterGroup:
-    """A fieldset of the directory's filters; `key` is the URL parameter and data attribute."""
-
-    key: str
-    legend: str
-    options: tuple[Option, ...]
-
-
-def _ordered(preferred: Iterable[str], used: dict[str, int]) -> list[str]:
-    """Values in `used`, taxonomy order first, anything else alphabetically after."""
-    order = [v for v in preferred if v in used]
-    extra = sorted(set(used) - set(order), key=str.casefold)
-    return order + extra
-
-
 class Renderer:
     """Builds every page of the site's mentor section; templates are compiled once."""
 
@@ -107,8 +82,9 @@ class Renderer:
         self,
         templates_dir: Path,
         mentors: Sequence[Mentor],
-        taxonomy: Taxonomy,
         *,
+        groups: Sequence[FilterGroup],
+        accepting: Mapping[str, bool],
         form: FormConfig,
         repo_url: str,
         branch: str,
@@ -133,75 +109,37 @@ class Renderer:
         self.avatar_url = avatar_url
         self.page_url = page_url
         self.bios = bios
-        self.groups = self._filter_groups(taxonomy)
+        self.groups = tuple(groups)
+        self.accepting = accepting
         self._directory = self.env.get_template("directory.html")
         self._mentor = self.env.get_template("mentor.html")
 
-    def _filter_groups(self, taxonomy: Taxonomy) -> tuple[FilterGroup, ...]:
-        def group(
-            key: str,
-            legend: str,
-            values_of: Callable[[Mentor], Iterable[str]],
-            preferred: Iterable[str],
-            label: Callable[[str], str] = str,
-        ) -> FilterGroup:
-            used: dict[str, int] = {}
-            for mentor in self.mentors:
-                for value in values_of(mentor):
-                    used[value] = used.get(value, 0) + 1
-            values = _ordered(preferred, used)
-            options = tuple(
-                Option(i, value, label(value), used[value]) for i, value in enumerate(values)
-            )
-            return FilterGroup(key, legend, options)
+    def directory(
+        self,
+        listing: Listing,
+        root: str,
+        *,
+        pager: Sequence[PagerLink],
+        industries: Sequence[Listing],
+        index_url: str,
+    ) -> str:
+        """A directory page's HTML; `root` is the relative URL of the site root ('../').
 
-        return (
-            group("industry", "Industry", lambda m: [m.industry], taxonomy.industries),
-            group("topic", "Topic", lambda m: dict.fromkeys(m.topics), taxonomy.topics),
-            group("language", "Language", lambda m: dict.fromkeys(m.languages), taxonomy.languages),
-            group(
-                "format",
-                "Meeting format",
-                lambda m: [f.value for f in dict.fromkeys(m.meeting_formats)],
-                [f.value for f in MeetingFormat],
-                label=lambda v: FORMAT_LABELS[MeetingFormat(v)],
-            ),
-            group(
-                "region",
-                "Region",
-                lambda m: [m.region],
-                [*sorted(REGION_LABELS, key=lambda r: REGION_LABELS[r]), "Other"],
-                label=region_label,
-            ),
-        )
-
-    def card_data(self, mentor: Mentor) -> dict[str, str]:
-        """The card's data attributes: option indexes per filter group, space separated."""
-        attrs: dict[str, str] = {}
-        values = {
-            "industry": [mentor.industry],
-            "topic": mentor.topics,
-            "language": mentor.languages,
-            "format": [f.value for f in mentor.meeting_formats],
-            "region": [mentor.region],
-        }
-        for group in self.groups:
-            index = {o.value: o.index for o in group.options}
-            attrs[group.key] = " ".join(str(index[v]) for v in dict.fromkeys(values[group.key]))
-        return attrs
-
-    def directory(self, root: str) -> str:
-        """The directory page's HTML; `root` is the relative URL of the site root ('../')."""
-        accepting = sum(1 for m in self.mentors if m.accepting)
+        `industries` are the first pages of the per-industry series, linked from every page;
+        `index_url` is the site-relative URL of the filter index the first page loads.
+        """
         return self._directory.render(
             root=root,
-            mentors=self.mentors,
+            listing=listing,
+            pager=pager,
+            industries=industries,
+            total=len(self.mentors),
             groups=self.groups,
-            accepting_count=accepting,
-            card_data=self.card_data,
+            accepting=self.accepting,
+            accepting_count=sum(1 for m in self.mentors if self.accepting[m.slug]),
             avatar_url=self.avatar_url,
             page_url=self.page_url,
-            format_labels=FORMAT_LABELS,
+            index_url=index_url,
         )
 
     def mentor(self, mentor: Mentor, root: str) -> str:

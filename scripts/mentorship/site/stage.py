@@ -15,6 +15,7 @@ cache and `zensical serve`'s watcher see only real edits.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from dataclasses import dataclass
@@ -103,6 +104,9 @@ def _sync(files: dict[str, bytes | Path], dest: Path) -> int:
     return written
 
 
+SEARCH_ENTRIES = "mentor-search-entries.json"
+
+
 def stage(root: Path, dest: Path, *, config_file: str = CONFIG_NAME) -> Path:
     """Write the Zensical project of the site under `dest`; returns its config file.
 
@@ -128,6 +132,9 @@ def stage(root: Path, dest: Path, *, config_file: str = CONFIG_NAME) -> Path:
         )
     dest.mkdir(parents=True, exist_ok=True)
     _sync(docs, dest / "docs")
+    # The mentors' short search entries, which `engines.build_zensical` adds to the index.
+    entries = json.dumps(site.search_entries(), ensure_ascii=False)
+    (dest / SEARCH_ENTRIES).write_text(entries, encoding="utf-8")
     lines = [
         "# Written by `mentorship site build` for Zensical; edit mkdocs.yml instead.",
         f"INHERIT: {os.path.relpath(root / config_file, dest)}",

@@ -1,0 +1,301 @@
+"""Benchmark: the mentor directory on a phone (Lighthouse) and its filters in desktop Chromium.
+
+For each N (default 300, 1,000, 3,000 and 10,000) this generates N synthetic mentors (the
+profiles of benchmarks/site_build.py) in a temporary copy of the project, builds the site,
+serves it gzip-compressed on loopback and runs Lighthouse (the npm devDependency, on Debian's
+Chromium) with its default mobile settings: a mid-range phone on slow 4G with 4x CPU
+slowdown, simulated. It prints Performance, Accessibility, FCP, LCP, TBT, DOM size and the
+bytes transferred; then the time of each filter change in desktop Chromium (from the click
+to the next drawn frame, the slowest of several changes), and the sizes of the filter index
+and of the site search index per mentor. The last column of the first table is Lighthouse's
+benchmark index of the host (higher is faster): Lighthouse's simulated 4x slowdown assumes an
+idle desktop, so scores drop on a busy machine; compare runs at a similar index.
+
+Targets (issue 13): Performance >= 95 and Accessibility 100 at 3,000 mentors, >= 90 at
+10,000; TBT < 200 ms; LCP < 2 s; every filter change < 50 ms at 10,000 mentors.
+
+    .venv/bin/python benchmarks/directory_mobile.py [--sizes 300 1000 3000 10000] [--runs 1]
+        [--reference]
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import gzip
+import http.server
+import json
+import mimetypes
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, ClassVar
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from site_build import MKDOCS, ROOT, make_ours, synthetic_profiles
+
+LIGHTHOUSE = ROOT / "node_modules" / "lighthouse" / "cli" / "index.js"
+CHROMIUM = "/usr/bin/chromium"
+CHROME_FLAGS = (
+    "--headless --no-sandbox --disable-gpu --disable-background-networking "
+    "--disable-component-update --disable-sync --no-first-run"
+)
+INDEX = "assets/mentorship/directory-index.json"
+REFERENCE = "guides/faq/"  # a plain Material page, to tell the host's speed from the page's
+
+
+class GzipHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves a folder like a static host does: gzip when asked, compressed once per file."""
+
+    cache: ClassVar[dict[Path, bytes]] = {}
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            if not self.path.split("?", 1)[0].endswith("/"):
+                self.send_response(301)
+                self.send_header("Location", self.path.split("?", 1)[0] + "/")
+                self.end_headers()
+                return
+            path = path / "index.html"
+        if not path.is_file():
+            self.send_error(404)
+            return
+        body = path.read_bytes()
+        gzipped = "gzip" in self.headers.get("Accept-Encoding", "")
+        if gzipped:
+            if path not in self.cache:
+                self.cache[path] = gzip.compress(body, compresslevel=6)
+            body = self.cache[path]
+        self.send_response(200)
+        self.send_header("Content-Type", mimetypes.guess_type(path.name)[0] or "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        if gzipped:
+            self.send_header("Content-Encoding", "gzip")
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@contextmanager
+def serve(folder: Path) -> Iterator[str]:
+    """The folder served on 127.0.0.1; yields the base URL."""
+    GzipHandler.cache = {}
+    handler = functools.partial(GzipHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def build(project: Path) -> float:
+    """Seconds for `mkdocs build --strict` of the project into project/_site."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    start = time.perf_counter()
+    result = subprocess.run(
+        [str(MKDOCS), "build", "--strict", "-q", "-d", str(project / "_site")],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"mkdocs build failed in {project}:\n{result.stderr[-3000:]}")
+    return time.perf_counter() - start
+
+
+def lighthouse(url: str) -> dict[str, float]:
+    """One Lighthouse run (mobile, simulated throttling) of `url`: the figures we report."""
+    if not LIGHTHOUSE.exists():
+        raise SystemExit("Lighthouse is missing: run `make install` (npm ci) first.")
+    result = subprocess.run(
+        [
+            "node",
+            str(LIGHTHOUSE),
+            url,
+            "--output=json",
+            "--output-path=stdout",
+            "--only-categories=performance,accessibility",
+            f"--chrome-flags={CHROME_FLAGS}",
+            "--quiet",
+        ],
+        env={**os.environ, "CHROME_PATH": CHROMIUM},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"Lighthouse failed on {url}:\n{result.stderr[-3000:]}")
+    report = json.loads(result.stdout)
+    if report.get("runtimeError"):
+        raise SystemExit(f"Lighthouse could not audit {url}: {report['runtimeError']}")
+    audits, categories = report["audits"], report["categories"]
+
+    def score(name: str) -> float:
+        value = categories[name]["score"]
+        if value is None:
+            raise SystemExit(f"Lighthouse gave no {name} score for {url} (an audit failed)")
+        return round(value * 100)
+
+    return {
+        "performance": score("performance"),
+        "accessibility": score("accessibility"),
+        "fcp": audits["first-contentful-paint"]["numericValue"],
+        "lcp": audits["largest-contentful-paint"]["numericValue"],
+        "tbt": audits["total-blocking-time"]["numericValue"],
+        "cls": audits["cumulative-layout-shift"]["numericValue"],
+        "dom": audits["dom-size"]["numericValue"],
+        "bytes": audits["total-byte-weight"]["numericValue"],
+        # Lighthouse's measure of the host's CPU speed (higher is faster): the mobile preset's
+        # 4x slowdown assumes a fast, idle desktop, so a busy host scores lower.
+        "host": report["environment"]["benchmarkIndex"],
+    }
+
+
+# Runs `action` in the page and resolves once the browser has drawn the next frame after it.
+TIMED = """action => new Promise(done => {
+  const start = performance.now();
+  new Function(action)();
+  requestAnimationFrame(() => setTimeout(() => done(performance.now() - start), 0));
+})"""
+ACTIONS = [
+    "document.querySelector('fieldset[data-group=industry] input').click()",
+    "document.querySelectorAll('fieldset[data-group=language] input')[1].click()",
+    "document.querySelectorAll('fieldset[data-group=topic] input')[2].click()",
+    "document.querySelector('#mentor-accepting').click()",
+    "document.querySelectorAll('fieldset[data-group=language] input')[1].click()",
+    "document.querySelectorAll('fieldset[data-group=format] input')[0].click()",
+    "document.querySelector('[data-mentor-more]').click()",
+    "document.querySelector('[data-mentor-clear]').click()",
+    "document.querySelectorAll('fieldset[data-group=region] input')[0].click()",
+]
+
+
+def filter_timings(url: str) -> list[float]:
+    """Milliseconds of each filter change on the directory in desktop Chromium."""
+    from playwright.sync_api import sync_playwright
+
+    times = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROME_FLAGS.replace("--headless ", "").split()
+        )
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(url + "mentors/")
+        page.wait_for_selector("[data-mentor-ready]", state="attached")
+        for action in ACTIONS:
+            if action.endswith("[data-mentor-more]').click()") and not page.is_visible(
+                "[data-mentor-more]"
+            ):
+                continue
+            times.append(page.evaluate(TIMED, action))
+            page.wait_for_timeout(50)  # the reset button applies on the next task
+        browser.close()
+    return times
+
+
+def sizes(site: Path, n: int) -> dict[str, float]:
+    """Bytes per mentor of the filter index and of the search index (raw and gzip)."""
+    index = (site / INDEX).read_bytes()
+    search = (site / "search" / "search_index.json").read_bytes()
+    docs = json.loads(search)["docs"]
+    mentor_docs = [d for d in docs if d["location"].startswith("mentors/")]
+    mentor_bytes = len(json.dumps(mentor_docs, ensure_ascii=False, separators=(",", ":")).encode())
+    return {
+        "index": len(index) / n,
+        "index_gz": len(gzip.compress(index)) / n,
+        "search": mentor_bytes / n,
+        "search_total": len(search),
+        "search_total_gz": len(gzip.compress(search)),
+        "html_gz": len(gzip.compress((site / "mentors" / "index.html").read_bytes())),
+    }
+
+
+def main() -> None:
+    """Run the benchmark and print the Markdown tables."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[300, 1000, 3000, 10000])
+    parser.add_argument("--runs", type=int, default=1, help="Lighthouse runs; the median counts")
+    parser.add_argument(
+        "--reference",
+        action="store_true",
+        help=f"also audit a guide page ({REFERENCE}) in turn with the directory, for comparison",
+    )
+    args = parser.parse_args()
+    taxonomy = yaml.safe_load((ROOT / "mentors" / "taxonomy.yml").read_text(encoding="utf-8"))
+    rows = []
+    references: list[tuple[int, dict[str, float]]] = []
+    with tempfile.TemporaryDirectory(prefix="directory-bench-") as tmp:
+        for n in args.sizes:
+            project = Path(tmp) / f"site-{n}"
+            make_ours(project, synthetic_profiles(n, taxonomy))
+            seconds = build(project)
+            site = project / "_site"
+            with serve(site) as url:
+                runs, guide_runs = [], []
+                for _ in range(args.runs):
+                    runs.append(lighthouse(url + "mentors/"))
+                    if args.reference:
+                        guide_runs.append(lighthouse(url + REFERENCE))
+                median = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+                timings = filter_timings(url)
+            rows.append((n, seconds, median, timings, sizes(site, n)))
+            if guide_runs:
+                guide = {k: statistics.median(r[k] for r in guide_runs) for k in guide_runs[0]}
+                references.append((n, guide))
+            print(
+                f"N={n}: built in {seconds:.1f}s, performance {median['performance']:.0f}, "
+                f"slowest filter change {max(timings):.1f} ms",
+                file=sys.stderr,
+            )
+            # Each site is large: remove it before building the next one.
+            subprocess.run(["rm", "-rf", str(project)], check=False)
+
+    print(
+        "| Mentors | Performance | Accessibility | FCP | LCP | TBT | CLS | DOM elements "
+        "| Transferred | Host CPU index |"
+    )
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for n, _, m, _, _ in rows:
+        print(
+            f"| {n:,} | {m['performance']:.0f} | {m['accessibility']:.0f} "
+            f"| {m['fcp'] / 1000:.2f} s | {m['lcp'] / 1000:.2f} s | {m['tbt']:.0f} ms "
+            f"| {m['cls']:.3f} | {m['dom']:,.0f} | {m['bytes'] / 1024:,.0f} KiB | {m['host']:.0f} |"
+        )
+    for n, m in references:
+        print(
+            f"| {REFERENCE} ({n:,}) | {m['performance']:.0f} | {m['accessibility']:.0f} "
+            f"| {m['fcp'] / 1000:.2f} s | {m['lcp'] / 1000:.2f} s | {m['tbt']:.0f} ms "
+            f"| {m['cls']:.3f} | {m['dom']:,.0f} | {m['bytes'] / 1024:,.0f} KiB | {m['host']:.0f} |"
+        )
+    print()
+    print(
+        "| Mentors | Build | Filter change in Chromium: median / slowest "
+        "| Filter index per mentor (gzip) | Search index per mentor | Search index (gzip) "
+        "| /mentors/ HTML (gzip) |"
+    )
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for n, seconds, _, t, s in rows:
+        print(
+            f"| {n:,} | {seconds:.1f} s | {statistics.median(t):.1f} / {max(t):.1f} ms "
+            f"| {s['index']:.0f} B ({s['index_gz']:.0f} B) | {s['search']:.0f} B "
+            f"| {s['search_total_gz'] / 1024:,.0f} KiB | {s['html_gz'] / 1024:,.0f} KiB |"
+        )
+
+
+if __name__ == "__main__":
+    main()
