@@ -58,7 +58,8 @@ demo: $(STAMP)
 	  echo && \
 	  echo "The ledger is in .ledger/: Requests.csv, Matches.csv and Runs.csv (open them in a spreadsheet)." && \
 	  echo "The invites are .ics files in .invites/ (open one in any calendar app)." && \
-	  echo "Run 'make demo' again: nothing is matched or invited twice."; \
+	  echo "The emails to students and mentors are .eml files in .outbox/ (open one in any mail program)." && \
+	  echo "Run 'make demo' again: nothing is matched, invited or mailed twice."; \
 	else \
 	  echo "backend is not \"local\" in pyproject.toml: skipped the offline nightly run (try 'mentorship nightly --dry-run')."; \
 	fi
@@ -72,4 +73,4 @@ test: $(STAMP) lint
 	$(BIN)/python -m pytest -q
 
 clean:
-	rm -rf site build/zensical .ledger .invites .pytest_cache
+	rm -rf site build/zensical .ledger .invites .outbox .pytest_cache

@@ -52,3 +52,10 @@ def calendar_service(fake: FakeGoogle) -> Any:
 def calendar_batch(fake: FakeGoogle, callback: Callable[..., Any] | None = None) -> Any:
     """A BatchHttpRequest aimed at the fake's Calendar batch endpoint."""
     return _with_root(fake, lambda: google_api.calendar_batch(callback))
+
+
+def gmail_service(fake: FakeGoogle) -> Any:
+    """The production Gmail v1 Resource talking to `fake`."""
+    from mentorship.messages.gmail import gmail_service as build
+
+    return _with_root(fake, lambda: build(AnonymousCredentials()))

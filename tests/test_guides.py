@@ -12,6 +12,7 @@ import pytest
 from mentorship import config as cfg
 from mentorship.cli import main
 from mentorship.ledger import MatchStatus, RequestStatus
+from mentorship.messages.outbox import OutboxStatus
 from mentorship.weekly import FORM_OPTIONS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -22,7 +23,12 @@ ALL_GUIDES = "\n".join(
 QUESTIONS = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"][
     "mentorship"
 ]["questions"]
-SECRETS = ("GOOGLE_CREDENTIALS", "GCP_WORKLOAD_IDENTITY_PROVIDER", "GCP_SERVICE_ACCOUNT")
+SECRETS = (
+    "GOOGLE_CREDENTIALS",
+    "GCP_WORKLOAD_IDENTITY_PROVIDER",
+    "GCP_SERVICE_ACCOUNT",
+    "MENTORSHIP_SMTP_PASSWORD",
+)
 
 
 @pytest.mark.parametrize("field", sorted(set(QUESTIONS) - {"timestamp"}))
@@ -52,7 +58,7 @@ def test_secrets_and_variables_match_the_nightly_workflow(name):
     assert name in SETUP
 
 
-@pytest.mark.parametrize("status", RequestStatus.ALL + MatchStatus.ALL)
+@pytest.mark.parametrize("status", RequestStatus.ALL + MatchStatus.ALL + OutboxStatus.ALL)
 def test_every_ledger_status_is_explained_in_the_setup_guide(status):
     assert f"`{status}`" in SETUP
 
@@ -61,7 +67,13 @@ def test_every_setting_the_setup_guide_shows_is_a_real_key():
     keys = (
         {
             f.name
-            for kind in (cfg.Config, cfg.FormConfig, cfg.CalendarConfig, cfg.ScheduleConfig)
+            for kind in (
+                cfg.Config,
+                cfg.FormConfig,
+                cfg.CalendarConfig,
+                cfg.ScheduleConfig,
+                cfg.MessagesConfig,
+            )
             for f in dataclasses.fields(kind)
         }
         | {f.name for f in dataclasses.fields(cfg.MatchingConfig)}

@@ -6,10 +6,15 @@ default runs without touching the Google client libraries or the network.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .calendar import Calendar
 from .config import Config
 from .errors import ConfigError
 from .ledger import Spreadsheet
+
+if TYPE_CHECKING:
+    from .messages.send import Mailer
 
 
 def open_spreadsheet(config: Config) -> Spreadsheet:
@@ -44,3 +49,37 @@ def open_calendar(config: Config) -> Calendar:
     from .calendar.google import open_google_calendar
 
     return open_google_calendar(config.calendar)
+
+
+def open_mailer(config: Config) -> Mailer | None:
+    """Where messages go ([tool.mentorship.messages] backend), or None when messages are off.
+
+    "local" writes .eml files to `outbox_dir`; "smtp" talks to `smtp_host` (the password from
+    MENTORSHIP_SMTP_PASSWORD); "gmail" sends as `gmail_user` (default: the calendar's
+    `delegate`) with domain-wide delegation. Raises ConfigError or AccessError.
+    """
+    from .messages.stage import effective_backend
+
+    settings = config.messages
+    backend = effective_backend(config)
+    if backend == "off":
+        return None
+    if backend == "local":
+        from .messages.eml import EmlFolder
+
+        return EmlFolder(config.root / settings.outbox_dir)
+    if backend == "smtp":
+        from .messages.smtp import open_smtp
+
+        return open_smtp(
+            settings.smtp_host, settings.smtp_port, settings.smtp_security, settings.smtp_user
+        )
+    from .messages.gmail import open_gmail
+
+    mailbox = (settings.gmail_user or config.calendar.delegate).strip()
+    if not mailbox:
+        raise ConfigError(
+            'messages backend = "gmail" needs gmail_user in [tool.mentorship.messages] (the '
+            "coordinator's address the service account sends as), or the calendar's delegate."
+        )
+    return open_gmail(mailbox)

@@ -82,6 +82,40 @@ class CalendarConfig:
     site_url: str = ""
 
 
+MESSAGE_BACKENDS = ("", "off", "local", "smtp", "gmail")
+SMTP_SECURITY = ("starttls", "ssl", "none")
+
+
+@dataclass(frozen=True)
+class MessagesConfig:
+    """Emails to students and mentors (see `mentorship.messages`); secrets only in the env.
+
+    `backend` "" follows the ledger: the local backend writes .eml files, a Google ledger sends
+    nothing until staff choose "smtp" or "gmail". `off` lists message kinds not to send.
+    """
+
+    backend: str = ""
+    outbox_dir: str = ".outbox"
+    templates_dir: str = "templates/messages"
+    university: str = "Our University"
+    from_address: str = ""
+    from_name: str = "Alumni Mentoring"
+    reply_to: str = ""
+    signature: str = "The Alumni Mentoring team"
+    off: list[str] = field(default_factory=list)
+    daily_cap: int = 400
+    batch_size: int = 20
+    max_per_second: float = 2.0
+    waiting_notice_days: int = 7
+    waiting_repeat_days: int = 14
+    stale_notice_days: int = 30
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_security: str = "starttls"
+    smtp_user: str = ""
+    gmail_user: str = ""
+
+
 @dataclass(frozen=True)
 class RosterConfig:
     """The private roster of mentors' contact details (see `mentorship.roster`)."""
@@ -117,6 +151,7 @@ class Config:
     matching: MatchingConfig = field(default_factory=MatchingConfig)
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
     calendar: CalendarConfig = field(default_factory=CalendarConfig)
+    messages: MessagesConfig = field(default_factory=MessagesConfig)
     roster: RosterConfig = field(default_factory=RosterConfig)
 
     @property
@@ -181,6 +216,7 @@ def parse_config(table: dict[str, Any], root: Path) -> Config:
     matching = _build(MatchingConfig, table.pop("matching", {}), f"{where}.matching")
     schedule = _build(ScheduleConfig, table.pop("schedule", {}), f"{where}.schedule")
     calendar = _build(CalendarConfig, table.pop("calendar", {}), f"{where}.calendar")
+    messages = _messages(table.pop("messages", {}), f"{where}.messages")
     roster = _build(RosterConfig, table.pop("roster", {}), f"{where}.roster")
     questions = table.pop("questions", {})
     if not isinstance(questions, dict) or not all(isinstance(v, str) for v in questions.values()):
@@ -222,8 +258,37 @@ def parse_config(table: dict[str, Any], root: Path) -> Config:
         matching=matching,
         schedule=schedule,
         calendar=calendar,
+        messages=messages,
         roster=roster,
     )
+
+
+def _messages(table: Any, where: str) -> MessagesConfig:
+    from .messages.kinds import NAMES
+
+    config = _build(MessagesConfig, table, where)
+    if not isinstance(config.off, list) or not all(isinstance(k, str) for k in config.off):
+        raise ConfigError(f'{where}.off must be a list of message kinds, like ["still_waiting"].')
+    unknown = sorted(set(config.off) - set(NAMES))
+    if unknown:
+        raise ConfigError(
+            f"{where}.off: unknown message kind(s) {', '.join(unknown)}; "
+            f"the kinds are {', '.join(NAMES)}."
+        )
+    if config.backend not in MESSAGE_BACKENDS:
+        raise ConfigError(
+            f'{where}.backend must be "off", "local", "smtp" or "gmail", not {config.backend!r}.'
+        )
+    if config.smtp_security not in SMTP_SECURITY:
+        raise ConfigError(
+            f'{where}.smtp_security must be "starttls", "ssl" or "none", not {config.smtp_security!r}.'
+        )
+    for name in ("daily_cap", "batch_size", "waiting_notice_days", "waiting_repeat_days"):
+        if getattr(config, name) < 1:
+            raise ConfigError(f"{where}.{name} must be at least 1, not {getattr(config, name)}.")
+    if config.max_per_second < 0 or config.stale_notice_days < 0:
+        raise ConfigError(f"{where}: max_per_second and stale_notice_days cannot be negative.")
+    return config
 
 
 def find_root(start: Path) -> Path:

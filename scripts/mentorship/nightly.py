@@ -32,6 +32,8 @@ from .intake import run_sync
 from .ledger import Spreadsheet, WriteBatch, apply_batch
 from .lock import DEFAULT_SETTLE, Claim, acquire, holder_of
 from .matching.stage import run_match
+from .messages.send import Mailer
+from .messages.stage import run_messages
 from .nightly_report import REPORT_FILE, REPORT_TAB, NightlyReport, report_rows, stale_profiles
 from .open_places import open_places, to_json
 from .profiles import ProfileSet
@@ -80,12 +82,14 @@ def run_nightly(
     holder: str | None = None,
     settle: float = DEFAULT_SETTLE,
     clock: Callable[[], float] = time.monotonic,
+    mailer: Mailer | None = None,
 ) -> NightlyReport:
     """Sync, match and invite under the ledger lock; return the report (see the module docstring).
 
     `now` is the run's time for every stage (one run, one timestamp); the lock's heartbeat adds
     the time elapsed since the start. Raises LockedError when another run holds the lock, and
     whatever a stage raises (ConfigError, AccessError, LedgerError) after releasing the lock.
+    Messages go out after the invites through `mailer` (None: messages are off).
     """
     began = clock()
 
@@ -114,6 +118,8 @@ def run_nightly(
         report.sync = run_sync(preview, config, profiles.taxonomy, mentors, now)
         report.match = run_match(preview, reachable, config, now)
         report.invites = run_invites(preview, calendar, reachable, config, now, dry_run=True)
+        if mailer is not None:
+            report.messages = run_messages(preview, None, reachable, config, now, dry_run=True)
         for stage in (report.sync, report.match):
             stage.dry_run = True
         return report
@@ -128,6 +134,9 @@ def run_nightly(
         report.match = run_match(spreadsheet, reachable, config, now)
         lock.refresh(lock_now())
         report.invites = run_invites(spreadsheet, calendar, reachable, config, now)
+        if mailer is not None:
+            lock.refresh(lock_now())
+            report.messages = run_messages(spreadsheet, mailer, reachable, config, now)
     except LockedError:
         raise  # our claim was taken over: it is not ours to release
     except MentorshipError as exc:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from .calendar.stage import InviteReport
 from .intake import SyncReport
 from .matching.stage import MatchReport
+from .messages.stage import MessagesReport
 from .profiles import ProfileSet
 from .roster import ContactSyncReport
 from .scheduling import describe_local
@@ -52,6 +53,7 @@ class NightlyReport:
     sync: SyncReport | None = None
     match: MatchReport | None = None
     invites: InviteReport | None = None
+    messages: MessagesReport | None = None
     stale: list[StaleProfile] = field(default_factory=list)
     profile_problems: int = 0
     lock_note: str = ""
@@ -149,6 +151,8 @@ class NightlyReport:
                 "",
             ]
         lines += _count_table(self.counts())
+        if self.messages:
+            lines += [self.messages.public_markdown(), ""]
         where = "the `Report` tab of the ledger spreadsheet, or `Report.md` beside a local ledger"
         lines += [
             f"The details (who, which rows, which times) are in {where}: only staff can read it.",
@@ -234,6 +238,8 @@ class NightlyReport:
             lines += self._invite_table()
             lines += [f"- {line}" for line in self.invites.summary()]
             lines.append("")
+        if self.messages:
+            lines += [self.messages.private_markdown(), ""]
         return "\n".join(lines).rstrip() + "\n"
 
     def _invite_table(self) -> list[str]:

@@ -73,6 +73,10 @@ def legacy_error(
 
 def fault_error(service: str, code: int, reason: str = "") -> GoogleError:
     """The error Google sends for an injected fault (quota, outage, refused access)."""
+    if service == "gmail":
+        from .gmail import gmail_fault
+
+        return gmail_fault(code, reason)
     if service == "sheets":
         if code == 429:
             return GoogleError(

@@ -37,6 +37,8 @@ class State:
         #: One entry per event change that Google would have mailed attendees about.
         self.notifications: list[dict[str, Any]] = []
         self.etag_counter = 0
+        #: Emails Gmail accepted (users.messages.send), in order; see gmail.py.
+        self.mail: list[dict[str, Any]] = []
 
     def new_event_id(self) -> str:
         """An id like the ones Google picks when the client sends none (base32hex)."""
@@ -261,6 +263,12 @@ class FakeGoogle:
             raise KeyError(f"{email} is not invited to {event_id}")
 
     @property
+    def mail(self) -> list[dict[str, Any]]:
+        """Every email Gmail accepted: id, userId, to, subject, headers, raw bytes."""
+        with self._lock:  # a call in progress finishes first
+            return list(self.state.mail)
+
+    @property
     def notifications(self) -> list[dict[str, Any]]:
         """Event changes Google would have notified attendees of: calendarId, eventId,
         action (insert/update/cancel), sendUpdates (all/externalOnly/none), attendees."""
@@ -322,6 +330,7 @@ class FakeGoogle:
                 },
                 "calendars": calendar.dump(self.state),
                 "notifications": list(self.state.notifications),
+                "mail": [{k: v for k, v in m.items() if k != "raw"} for m in self.state.mail],
             }
 
     def seed(self, data: Mapping[str, Any]) -> None:
@@ -350,6 +359,10 @@ class FakeGoogle:
             return drive.route(self.state, req)
         if path.startswith("/calendar/v3/"):
             return calendar.route(self.state, req)
+        if path.startswith("/gmail/v1/"):
+            from . import gmail
+
+            return gmail.route(self.state, req)
         if path.startswith("/batch"):
             from . import batch
 

@@ -55,6 +55,7 @@ from . import (  # noqa: E402,F401
     invite_cmd,
     issue_form_cmds,
     match_cmd,
+    messages_cmd,
     nightly_cmd,
     profiles_cmds,
     roster_cmds,

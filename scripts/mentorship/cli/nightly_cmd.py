@@ -70,7 +70,7 @@ def nightly(
     report_path: str | None,
     now_text: str | None,
 ) -> None:
-    """Sync the form's answers, match students to mentors and send invites, under a lock.
+    """Sync the form's answers, match students to mentors, send invites and messages, under a lock.
 
     Prints a summary of counts only (appended to $GITHUB_STEP_SUMMARY when that is set: on a
     public repository it is public). The private report, with rows, matches, names and times,
@@ -82,7 +82,7 @@ def nightly(
     Example: mentorship nightly --dry-run --report /tmp/preview.md
     """
     # Imported here so that `mentorship --help` and the other commands stay quick (scipy).
-    from ..backends import open_calendar, open_spreadsheet
+    from ..backends import open_calendar, open_mailer, open_spreadsheet
     from ..config import load_config
     from ..nightly import run_nightly, write_open_places, write_private_report
     from ..profiles import load_profiles
@@ -95,7 +95,14 @@ def nightly(
     spreadsheet = open_spreadsheet(config)
     calendar = open_calendar(config)
     report = run_nightly(
-        config, spreadsheet, calendar, profiles, now, dry_run=dry_run, settle=_settle()
+        config,
+        spreadsheet,
+        calendar,
+        profiles,
+        now,
+        dry_run=dry_run,
+        settle=_settle(),
+        mailer=open_mailer(config),
     )
     public = report.public_markdown()
     private = report.to_markdown()

@@ -13,6 +13,8 @@ guide. Checks, in order (a failed one stops only the checks that depend on it):
 - the private roster (`Mentors` tab, or `Mentors.csv` in the ledger folder) exists and its
   rows are usable; how many mentors it cannot reach yet;
 - the form's address looks like a Google Form and its prefill id is `entry.<digits>`;
+- messages: where they go (and, for Gmail, the extra delegation scope), the SMTP password in
+  the environment, and every message template parses;
 - whether a nightly run holds the ledger lock right now.
 
 Exit code 0 when everything is green, 2 otherwise (configuration or access problems).
@@ -27,7 +29,14 @@ from pathlib import Path
 
 from ..config import Config, load_config
 from ..errors import MentorshipError
-from .checks import Finding, check_form, check_profiles, exit_code, local_checks
+from .checks import (
+    Finding,
+    check_form,
+    check_messages,
+    check_profiles,
+    exit_code,
+    local_checks,
+)
 from .google import (
     Identity,
     check_invite_sender,
@@ -88,5 +97,6 @@ def diagnose(
     # The lock goes last: it is the state of tonight's run, not part of the setup.
     findings += [f for f in ledger if f.check != "run lock"]
     findings.extend(check_form(config))
+    findings.extend(check_messages(config, env))
     findings += [f for f in ledger if f.check == "run lock"]
     return findings

@@ -1,4 +1,5 @@
-"""The doctor's checks that need no Google client: configuration, profiles, form, ledger."""
+"""The doctor's checks that need no Google client: configuration, profiles, form, ledger,
+messages."""
 
 from __future__ import annotations
 
@@ -6,11 +7,12 @@ import datetime as dt
 import difflib
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from .. import backends
 from ..config import Config
+from ..errors import MentorshipError
 from ..ledger import Spreadsheet
 
 FORM_URL_RE = re.compile(r"^https://docs\.google\.com/forms/d/(e/)?[A-Za-z0-9_-]{10,}/viewform$")
@@ -263,3 +265,69 @@ def local_checks(config: Config, now: dt.datetime) -> Iterator[Finding]:
 def exit_code(findings: list[Finding]) -> int:
     """0 when every finding is green, 2 otherwise (configuration or access problems)."""
     return 0 if all(f.ok for f in findings) else 2
+
+
+def check_messages(config: Config, env: Mapping[str, str]) -> Iterator[Finding]:
+    """Where messages go, what that needs, and whether every template parses."""
+    from ..messages.gmail import GMAIL_SCOPES
+    from ..messages.render import Templates
+    from ..messages.smtp import PASSWORD_ENV
+    from ..messages.stage import effective_backend
+
+    settings = config.messages
+    backend = effective_backend(config)
+    if backend == "off":
+        yield Finding(
+            True,
+            "messages",
+            "off: students and mentors get no email from the toolkit",
+            "",
+        )
+        return
+    if backend == "local":
+        yield Finding(True, "messages", f"written as .eml files to {settings.outbox_dir}/")
+    elif backend == "smtp":
+        if not settings.smtp_host.strip():
+            yield Finding(
+                False,
+                "messages",
+                'backend "smtp" has no smtp_host',
+                "set smtp_host (and smtp_port, smtp_security) in [tool.mentorship.messages]",
+            )
+        elif settings.smtp_user.strip() and not env.get(PASSWORD_ENV):
+            yield Finding(
+                False,
+                "messages",
+                f"smtp_user is {settings.smtp_user.strip()!r} but {PASSWORD_ENV} is not set",
+                f"set {PASSWORD_ENV} in the environment (a repository secret on Actions)",
+            )
+        else:
+            yield Finding(
+                True,
+                "messages",
+                f"sent through {settings.smtp_host}:{settings.smtp_port} "
+                f"({settings.smtp_security})",
+            )
+    else:
+        mailbox = (settings.gmail_user or config.calendar.delegate).strip()
+        if not mailbox:
+            yield Finding(
+                False,
+                "messages",
+                'backend "gmail" has no mailbox to send as',
+                "set gmail_user in [tool.mentorship.messages] (or the calendar's delegate)",
+            )
+        else:
+            yield Finding(
+                True,
+                "messages",
+                f"sent as {mailbox} through the Gmail API; the service account's domain-wide "
+                f"delegation must include the scope {GMAIL_SCOPES[0]}",
+            )
+    templates = Templates(config.root / settings.templates_dir)
+    try:
+        count = templates.check()
+    except MentorshipError as exc:
+        yield Finding(False, "message templates", str(exc), "fix the template it names")
+    else:
+        yield Finding(True, "message templates", f"{count} templates parse")
