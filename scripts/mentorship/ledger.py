@@ -65,6 +65,43 @@ MATCH_COLUMNS: tuple[str, ...] = (
 )
 
 
+SESSIONS = "Sessions"
+
+# One row per session of each match (see `mentorship.relationship`). The relationship stage
+# creates a row when it books the session; the check-in stage fills each side's answers from
+# the check-in form; staff may type a session's `status` themselves.
+SESSION_COLUMNS: tuple[str, ...] = (
+    # "<match_id>/<number>": stable, one per session number whatever its reschedules.
+    "session_id",
+    "match_id",
+    "number",
+    "status",
+    "event_id",
+    # The session's start in the mentor's zone with its offset (like Matches.event_start).
+    "start",
+    "invited_at",
+    # How many times this session number was booked again (moved or missed): 0 at first.
+    "attempt",
+    # Each side's latest check-in for the current attempt: what they said happened (held,
+    # moved, missed, cancelled), usefulness and goal progress (1-5), whether to continue
+    # (yes/no), a private comment for staff, and when they answered.
+    "mentor_said",
+    "mentor_useful",
+    "mentor_progress",
+    "mentor_continue",
+    "mentor_comment",
+    "mentor_at",
+    "student_said",
+    "student_useful",
+    "student_progress",
+    "student_continue",
+    "student_comment",
+    "student_at",
+    "note",
+    "updated_at",
+)
+
+
 class RequestStatus:
     """Values of the Requests tab's `status` column (who sets each: `mentorship.lifecycle`)."""
 
@@ -98,6 +135,23 @@ class MatchStatus:
     ALL = (PROPOSED, APPROVED, INVITED, NO_TIME, DECLINED, CANCELLED, CLOSED, COMPLETED)
     # Matches that hold one of the mentor's places (the lifecycle's "live" states).
     ACTIVE = (PROPOSED, APPROVED, INVITED, NO_TIME, DECLINED)
+
+
+class SessionStatus:
+    """Values of the Sessions tab's `status` column.
+
+    `scheduled`: the invite is out; `held`, `moved`, `missed`, `cancelled`: what the check-ins
+    (or staff) say happened; `moved` and `missed` are booked again under the same number
+    (`attempt` + 1, back to `scheduled`); `no_time`: no slot found yet, tried every night.
+    """
+
+    SCHEDULED = "scheduled"
+    HELD = "held"
+    MOVED = "moved"
+    MISSED = "missed"
+    CANCELLED = "cancelled"
+    NO_TIME = "no_time"
+    ALL = (SCHEDULED, HELD, MOVED, MISSED, CANCELLED, NO_TIME)
 
 
 @dataclass
