@@ -12,7 +12,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .figures import FORMAT_VERSION, Figures
+from ..config import Config
+from .figures import FORMAT_VERSION, Figures, Term, parse_term
 
 
 def to_json(figures: Figures) -> str:
@@ -39,3 +40,15 @@ def read_figures(path: Path) -> dict[str, Any] | None:
     if not isinstance(document, dict) or document.get("version") != FORMAT_VERSION:
         return None
     return document
+
+
+def configured_term(config: Config) -> Term:
+    """The term the nightly publishes: up to `term_end` of `[tool.mentorship.relationship]`
+    when one is set, else all time."""
+    relationship = getattr(config, "relationship", None)
+    end = str(getattr(relationship, "term_end", "") or "").strip()
+    try:
+        return parse_term(f":{end}")
+    except ValueError:
+        # The configuration check reports a bad term_end; the figures fall back to all time.
+        return Term()
