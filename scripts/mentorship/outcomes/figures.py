@@ -24,7 +24,7 @@ Definitions (a moment is "in the term" when its date, in its own offset, lies in
 - mentors active: mentors with a held session in the term; returning: of those, the ones also
   active in the previous term (the same length, just before START; needs both ends).
 - waiting: requests of the term now `waiting`, by industry and by language they asked for
-  (a request naming two counts under both).
+  (a request naming two counts under both; a value outside the taxonomy counts as "(other)").
 - demand against free places: waiting requests against the places new students could take
   now (capacity minus live matches, for accepting mentors with a current profile), in total
   and per industry and language.
@@ -64,6 +64,7 @@ FORMAT_VERSION = 1
 
 Shown = int | float | str
 NOT_GIVEN = "(none given)"
+OTHER = "(other)"
 _INVALID = {RequestStatus.INVALID, RequestStatus.DUPLICATE, RequestStatus.SUPERSEDED}
 _FIRST_SESSION_MATCHES = {MatchStatus.INVITED, MatchStatus.COMPLETED, MatchStatus.CLOSED}
 _NOT_HELD = {SessionStatus.MOVED, SessionStatus.MISSED, SessionStatus.CANCELLED}
@@ -321,16 +322,15 @@ def _active_mentors(matches: Table, held: Mapping[str, list[dt.datetime]], term:
     }
 
 
-def _tally(items: Iterable[list[str]]) -> dict[str, int]:
-    """How many lists name each value (case-insensitively, first spelling kept)."""
+def _tally(items: Iterable[list[str]], known: Iterable[str]) -> dict[str, int]:
+    """How many lists name each known value; anything else (a student's own words in an
+    "Other" answer, which could identify them) counts as OTHER, nothing as NOT_GIVEN."""
+    spelling = {k.casefold(): k for k in known}
     counts: Counter[str] = Counter()
-    spelling: dict[str, str] = {}
     for values in items:
-        keys = {v.casefold(): v for v in values} or {NOT_GIVEN.casefold(): NOT_GIVEN}
-        for key, value in keys.items():
-            counts[key] += 1
-            spelling.setdefault(key, value)
-    return {spelling[k]: n for k, n in counts.items()}
+        names = {spelling.get(v.casefold(), OTHER) for v in values} or {NOT_GIVEN}
+        counts.update(names)
+    return dict(counts)
 
 
 def _sorted_shown(counts: Mapping[str, int]) -> dict[str, Shown]:
@@ -355,11 +355,14 @@ def programme_figures(
     now: dt.datetime,
     mentors: Sequence[MentorLike] = (),
     max_profile_age_days: int = 400,
+    industries: Sequence[str] = (),
+    languages: Sequence[str] = (),
 ) -> Figures:
     """The term's figures (see the module docstring), every one through the privacy rule.
 
     `mentors` are the public profiles, for the open places; `now` decides which first sessions
-    have passed and which mentors' profiles are current.
+    have passed and which mentors' profiles are current. Breakdowns name only `industries`
+    and `languages` (the taxonomy's) and the mentors' own; any other answer counts as OTHER.
     """
     of_term = [r for r in requests if term.contains(parse_utc_timestamp(r["submitted_at"]))]
     states = [lifecycle.request_state(r["status"]) for r in of_term]
@@ -403,8 +406,10 @@ def programme_figures(
     returning = None if before is None else active & _active_mentors(matches, held, before)
 
     waiting = [r for r in valid if lifecycle.request_state(r["status"]) == RequestStatus.WAITING]
-    by_industry = _tally(split_list(r["industries"]) for r in waiting)
-    by_language = _tally(split_list(r["languages"]) for r in waiting)
+    known_industries = [*industries, *(m.industry for m in mentors)]
+    known_languages = [*languages, *(lang for m in mentors for lang in m.languages)]
+    by_industry = _tally((split_list(r["industries"]) for r in waiting), known_industries)
+    by_language = _tally((split_list(r["languages"]) for r in waiting), known_languages)
     live: Counter[str] = Counter(
         m["mentor"].strip() for m in matches if lifecycle.is_live(m["status"])
     )
@@ -451,6 +456,8 @@ def ledger_figures(
     now: dt.datetime,
     mentors: Sequence[MentorLike] = (),
     max_profile_age_days: int = 400,
+    industries: Sequence[str] = (),
+    languages: Sequence[str] = (),
 ) -> Figures:
     """The figures from the ledger, read in one call (missing tabs count as empty)."""
     tabs = spreadsheet.read([REQUESTS, MATCHES, SESSIONS])
@@ -462,4 +469,6 @@ def ledger_figures(
         now,
         mentors,
         max_profile_age_days,
+        industries,
+        languages,
     )
