@@ -18,8 +18,8 @@ TITLE = "Programme in numbers"
 # The longest breakdowns are cut here on the page (largest first); the table says how many.
 MAX_ROWS = 15
 NOT_PUBLISHED = (
-    "The programme's figures are not published yet. They appear here after the nightly run "
-    "has written them (`status/figures.json`) and the site has been built again."
+    "The programme’s figures are not published yet. They appear here after the nightly run "
+    "has written them and the site has been built again."
 )
 
 
