@@ -231,6 +231,8 @@ def programme_figures_now(
         report.started,
         profiles.mentors,
         config.matching.max_profile_age_days,
+        profiles.taxonomy.industries,
+        profiles.taxonomy.languages,
     )
     report.figures = figures.to_dict()
     return figures

@@ -69,6 +69,8 @@ def report(term_text: str | None, json_path: str | None, now_text: str | None) -
         now,
         profiles.mentors,
         config.matching.max_profile_age_days,
+        profiles.taxonomy.industries,
+        profiles.taxonomy.languages,
     )
     click.echo(figures_text(figures.to_dict()), nl=False)
     if json_path:

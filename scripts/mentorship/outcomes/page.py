@@ -31,6 +31,11 @@ def _value(value: Any, *, percent: bool = False, unit: str = "") -> str:
     return (f"{value:.1f}" if isinstance(value, float) else str(value)) + unit
 
 
+def _mapping(value: Any) -> Mapping[str, Any]:
+    """`value` when the file holds a mapping there, else an empty one."""
+    return value if isinstance(value, dict) else {}
+
+
 def _table(caption: str, header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     head = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in header)
     body = "".join(
@@ -73,18 +78,15 @@ def _key_figures(data: Mapping[str, Any]) -> str:
 
 
 def _ratings(data: Mapping[str, Any]) -> str:
-    ratings = data.get("ratings") if isinstance(data.get("ratings"), dict) else {}
+    ratings = _mapping(data.get("ratings"))
     bars: list[tuple[str, Any]] = []
     rows: list[list[str]] = []
     for side, side_label in SIDES:
         for question, question_label in QUESTIONS:
-            entry = ratings.get(side, {}).get(question, {}) if isinstance(ratings, dict) else {}
-            entry = entry if isinstance(entry, dict) else {}
+            entry = _mapping(_mapping(ratings.get(side)).get(question))
             label = f"{side_label}: {question_label}"
             bars.append((label, entry.get("mean")))
-            spread = (
-                entry.get("distribution") if isinstance(entry.get("distribution"), dict) else {}
-            )
+            spread = _mapping(entry.get("distribution"))
             rows.append(
                 [label, _value(entry.get("mean")), _value(entry.get("people"))]
                 + [_value(spread.get(k)) for k in "12345"]
@@ -135,7 +137,7 @@ def numbers_html(data: Mapping[str, Any] | None) -> str:
     )
     if data is None:
         return f'<div class="mentorship-numbers"><p>{html.escape(NOT_PUBLISHED)}</p>{rule}</div>'
-    term = data.get("term") if isinstance(data.get("term"), dict) else {}
+    term = _mapping(data.get("term"))
     label = str(term.get("label") or "all time")
     parts = [
         '<div class="mentorship-numbers">',

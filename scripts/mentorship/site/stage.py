@@ -25,8 +25,9 @@ from typing import Any
 import yaml
 
 from ..errors import ConfigError
+from ..outcomes.page import TITLE as NUMBERS_TITLE
 from .generate import finished_files
-from .pages import NUMBERS_TITLE, NUMBERS_URI, MentorSite
+from .pages import NUMBERS_URI, MentorSite
 
 # Overrides of Material partials that Zensical's theme does not need: its search partial
 # already names its dialog (the reason for ours), and Material's search form would replace
