@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from mentorship.ledger import (
@@ -254,3 +255,16 @@ def test_a_bad_term_says_what_is_wrong(text: str, says: str):
 def test_last_term_is_the_same_length_just_before():
     assert TERM.previous() == Term(dt.date(2026, 5, 14), dt.date(2026, 8, 31))
     assert Term(None, dt.date(2026, 12, 19)).previous() is None
+
+
+def test_the_configured_term_ends_at_term_end_or_covers_all_time():
+    from types import SimpleNamespace
+
+    from mentorship.outcomes.figures_file import configured_term
+
+    def config(**relationship: str) -> Any:
+        return SimpleNamespace(relationship=SimpleNamespace(**relationship))
+
+    assert configured_term(config(term_end="2026-12-19")) == Term(None, dt.date(2026, 12, 19))
+    assert configured_term(config(term_end="")) == Term()
+    assert configured_term(SimpleNamespace()) == Term()

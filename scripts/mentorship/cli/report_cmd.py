@@ -6,15 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..config import Config
 from . import main
-
-
-def default_term_text(config: Config) -> str:
-    """':<term_end>' from `[tool.mentorship.relationship]` when it sets one, else ':' (all time)."""
-    relationship = getattr(config, "relationship", None)
-    end = str(getattr(relationship, "term_end", "") or "").strip()
-    return f":{end}"
 
 
 @main.command()
@@ -45,22 +37,22 @@ def report(term_text: str | None, json_path: str | None, now_text: str | None) -
     from ..backends import open_spreadsheet
     from ..config import load_config
     from ..outcomes.figures import ledger_figures, parse_term
-    from ..outcomes.figures_file import to_json
+    from ..outcomes.figures_file import configured_term, to_json
     from ..outcomes.render import figures_text
     from ..profiles import load_profiles
     from .nightly_cmd import _now
 
     config = load_config()
-    text = term_text if term_text is not None else default_term_text(config)
-    try:
-        term = parse_term(text)
-    except ValueError as exc:
-        where = "--term" if term_text is not None else "term_end in [tool.mentorship.relationship]"
-        raise click.BadParameter(
-            f"{exc}. Give the first and last day as START:END, like 2026-09-01:2026-12-19 "
-            "(leave a side empty for an open end, e.g. :2026-12-19).",
-            param_hint=where,
-        ) from None
+    term = configured_term(config)
+    if term_text is not None:
+        try:
+            term = parse_term(term_text)
+        except ValueError as exc:
+            raise click.BadParameter(
+                f"{exc}. Give the first and last day as START:END, like 2026-09-01:2026-12-19 "
+                "(leave a side empty for an open end, e.g. :2026-12-19).",
+                param_hint="--term",
+            ) from None
     now = _now(now_text)
     profiles = load_profiles(config.mentors_path)
     figures = ledger_figures(
