@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import logging
 import os
 from pathlib import Path
 
 import click
 
-from ..errors import ConfigError
+from ..errors import ConfigError, MentorshipError
 from . import main
+
+log = logging.getLogger(__name__)
 
 SETTLE_ENV = "MENTORSHIP_LOCK_SETTLE_SECONDS"
 
@@ -111,10 +114,6 @@ def nightly(
         settle=_settle(),
         mailer=open_mailer(config),
     )
-    figures = None
-    if not dry_run:
-        figures = programme_figures_now(config, spreadsheet, profiles, report)
-    public = report.public_markdown()
     private = report.to_markdown()
     places = []
     if report_path:
@@ -124,8 +123,15 @@ def nightly(
         places.append(write_private_report(config, spreadsheet, private))
         if write_open_places(config, report, profiles):
             places.append(f"open places: {config.open_places_file} updated")
-        if figures is not None and write_figures(config, figures):
-            places.append(f"figures: {config.figures_file} updated")
+        try:
+            figures = programme_figures_now(config, spreadsheet, profiles, report)
+        except MentorshipError as exc:
+            # The run's work is done and recorded; stale figures wait for the next night.
+            log.warning("The programme figures were not updated: %s", exc)
+        else:
+            if write_figures(config, figures):
+                places.append(f"figures: {config.figures_file} updated")
+    public = report.public_markdown()
     click.echo(public)
     if places:
         click.echo("Written: " + "; ".join(places) + ".")
