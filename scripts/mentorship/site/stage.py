@@ -145,7 +145,8 @@ def stage(root: Path, dest: Path, *, config_file: str = CONFIG_NAME) -> Path:
         "docs_dir: docs",
         f"site_dir: {STAGED_SITE}",
     ]
-    if site.numbers_page and settings.nav is not None:
+    listed = settings.nav is not None and NUMBERS_URI in yaml.safe_dump(settings.nav)
+    if site.numbers_page and settings.nav is not None and not listed:
         # As the MkDocs hook's on_nav does: the numbers page goes at the end of the nav.
         nav = [*settings.nav, {NUMBERS_TITLE: NUMBERS_URI}]
         lines.append(yaml.safe_dump({"nav": nav}, allow_unicode=True, sort_keys=False).rstrip())
