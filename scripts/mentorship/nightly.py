@@ -1,4 +1,4 @@
-"""The nightly run: lock → sync → match → invite → unlock, and a Markdown report for staff.
+"""The nightly run: lock → sync → match → invite → check-ins → messages → unlock, and a Markdown report for staff.
 
 Each stage reads what the previous one wrote to the ledger and writes its own result back, so
 the run is safe by construction:
@@ -38,6 +38,7 @@ from .nightly_report import REPORT_FILE, REPORT_TAB, NightlyReport, report_rows,
 from .open_places import open_places, to_json
 from .profiles import ProfileSet
 from .profiles.models import Mentor
+from .relationship.checkins import run_checkins
 from .roster import reachable_mentors, sync_contact_form
 
 log = logging.getLogger(__name__)
@@ -118,6 +119,7 @@ def run_nightly(
         report.sync = run_sync(preview, config, profiles.taxonomy, mentors, now)
         report.match = run_match(preview, reachable, config, now)
         report.invites = run_invites(preview, calendar, reachable, config, now, dry_run=True)
+        report.checkins = run_checkins(preview, config, now, dry_run=True)
         if mailer is not None:
             report.messages = run_messages(preview, None, reachable, config, now, dry_run=True)
         for stage in (report.sync, report.match):
@@ -134,6 +136,8 @@ def run_nightly(
         report.match = run_match(spreadsheet, reachable, config, now)
         lock.refresh(lock_now())
         report.invites = run_invites(spreadsheet, calendar, reachable, config, now)
+        lock.refresh(lock_now())
+        report.checkins = run_checkins(spreadsheet, config, now)
         if mailer is not None:
             lock.refresh(lock_now())
             report.messages = run_messages(spreadsheet, mailer, reachable, config, now)

@@ -17,6 +17,7 @@ from .intake import SyncReport
 from .matching.stage import MatchReport
 from .messages.stage import MessagesReport
 from .profiles import ProfileSet
+from .relationship.checkins import CheckinReport
 from .roster import ContactSyncReport
 from .scheduling import describe_local
 
@@ -54,6 +55,7 @@ class NightlyReport:
     match: MatchReport | None = None
     invites: InviteReport | None = None
     messages: MessagesReport | None = None
+    checkins: CheckinReport | None = None
     stale: list[StaleProfile] = field(default_factory=list)
     profile_problems: int = 0
     lock_note: str = ""
@@ -151,6 +153,8 @@ class NightlyReport:
                 "",
             ]
         lines += _count_table(self.counts())
+        if self.checkins and self.checkins.enabled:
+            lines += [self.checkins.public_markdown(), ""]
         if self.messages:
             lines += [self.messages.public_markdown(), ""]
         where = "the `Report` tab of the ledger spreadsheet, or `Report.md` beside a local ledger"
@@ -238,6 +242,8 @@ class NightlyReport:
             lines += self._invite_table()
             lines += [f"- {line}" for line in self.invites.summary()]
             lines.append("")
+        if self.checkins and self.checkins.enabled:
+            lines += [self.checkins.private_markdown(), ""]
         if self.messages:
             lines += [self.messages.private_markdown(), ""]
         return "\n".join(lines).rstrip() + "\n"
