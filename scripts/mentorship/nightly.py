@@ -26,6 +26,7 @@ from collections.abc import Callable, Sequence
 
 from .calendar import Calendar
 from .calendar.stage import run_invites
+from .checkin_secret import checkin_secret
 from .config import Config
 from .errors import LockedError, MentorshipError
 from .intake import run_sync
@@ -93,6 +94,7 @@ def run_nightly(
     Messages go out after the invites through `mailer` (None: messages are off).
     """
     began = clock()
+    checkin_secret(config, create=False)  # a missing secret stops the run before any write
 
     def lock_now() -> dt.datetime:
         return now + dt.timedelta(seconds=clock() - began)
