@@ -16,6 +16,15 @@ INVITED = "2026-11-28T03:17:00Z"
 CHECKIN_TABLE = {"form_url": FORM, "code_entry": "entry.111", "role_entry": "entry.222"}
 
 
+def with_checkins(root: Path) -> None:
+    """Turn check-ins on in a generated project's pyproject.toml."""
+    with open(root / "pyproject.toml", "a", encoding="utf-8") as handle:
+        handle.write(
+            f'\n[tool.mentorship.checkin]\nform_url = "{FORM}"\n'
+            'code_entry = "entry.111"\nrole_entry = "entry.222"\n'
+        )
+
+
 def config(root: Path, backend: str = "local", **top: str) -> Config:
     """A configuration with check-ins on."""
     return parse_config({"backend": backend, **top, "checkin": dict(CHECKIN_TABLE)}, root)

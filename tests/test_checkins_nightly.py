@@ -14,24 +14,13 @@ import pytest
 from mentorship.checkin_secret import SECRET_ENV
 from mentorship.ledger import MATCHES, SESSIONS, MatchStatus
 
-from tests.checkin_support import FORM, HEADER, TAB, answer, session, sessions_tab
+from tests.checkin_support import HEADER, TAB, answer, session, sessions_tab, with_checkins
 from tests.fake_google import FakeGoogle
 from tests.nightly_project import CALENDAR_ID, NOW, RESPONSES_TAB, make_project
 from tests.nightly_run import cli_env, local_tab, rows, run
 
 LATER = "2026-12-06T03:17:00Z"
-CHECKIN = f"""
-[tool.mentorship.checkin]
-form_url = "{FORM}"
-code_entry = "entry.111"
-role_entry = "entry.222"
-"""
 PRIVATE = "Private: the student seemed worried about money"
-
-
-def with_checkins(root: Path) -> None:
-    with open(root / "pyproject.toml", "a", encoding="utf-8") as handle:
-        handle.write(CHECKIN)
 
 
 def write_tab(root: Path, title: str, values: list[list[str]]) -> None:
