@@ -211,3 +211,30 @@ def test_google_backend_needs_the_secret_in_the_environment(tmp_path: Path) -> N
     assert not (tmp_path / ".ledger").exists()
     # Check-ins off: no secret needed anywhere.
     assert checkin_secret(parse_config({"backend": "google"}, tmp_path), {}) is None
+
+
+def test_the_invite_says_how_to_check_in_with_one_line_per_role() -> None:
+    import datetime as dt
+
+    from mentorship.calendar.invite import Participant, build_invite
+    from mentorship.config import CalendarConfig
+    from mentorship.scheduling import Slot
+
+    start = dt.datetime(2026, 12, 1, 18, tzinfo=dt.UTC)
+    kwargs = {
+        "match_id": "m0123456789ab",
+        "mentor": Participant("Jane Doe", "jane@alumni.example.org", "Europe/London"),
+        "student": Participant("Sam Lee", "sam@student.example.edu", "Asia/Kolkata"),
+        "goals": "A first job",
+        "slot": Slot(start, start + dt.timedelta(minutes=45)),
+        "calendar": CalendarConfig(),
+    }
+    config = parse_config({"checkin": CHECKIN}, Path("/tmp"))
+    links = checkin_links(config, SECRET, "m0123456789ab", 1)
+    lines = build_invite(**kwargs, checkin_links=links).description.splitlines()
+    at = lines.index("After the session, tell us how it went (two minutes, private to the team)")
+    assert lines[at + 1 : at + 3] == [
+        f"- Mentor's check-in: {links['mentor']}",
+        f"- Student's check-in: {links['student']}",
+    ]
+    assert "After the session" not in build_invite(**kwargs).description
