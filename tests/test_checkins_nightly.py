@@ -13,6 +13,7 @@ import icalendar
 import pytest
 from mentorship.checkin_secret import SECRET_ENV
 from mentorship.ledger import MATCHES, SESSIONS, MatchStatus
+from mentorship.relationship.checkin_codes import read_code
 
 from tests.checkin_support import HEADER, TAB, answer, session, sessions_tab, with_checkins
 from tests.fake_google import FakeGoogle
@@ -116,18 +117,45 @@ def test_the_nightly_applies_check_ins_and_reports_counts_in_public(project: Pat
     assert (project / ".ledger" / f"{TAB}.csv").read_bytes() == responses
 
 
+def google_project(root: Path, fake: FakeGoogle, sid: str) -> dict[str, str]:
+    """A Google project with check-ins on, its spreadsheet and calendar; the CLI environment."""
+    project = make_project(root, backend="google", mentors=8, responses=12, spreadsheet_key=sid)
+    with_checkins(root)
+    fake.create_spreadsheet(
+        "Intake", {RESPONSES_TAB: project.responses, "Mentors": project.roster}, spreadsheet_id=sid
+    )
+    fake.add_calendar(CALENDAR_ID)
+    env = cli_env(MENTORSHIP_GOOGLE_API_ROOT=fake.base_url)
+    env.pop(SECRET_ENV, None)
+    return env
+
+
+def test_google_invites_carry_links_signed_with_the_environment_secret(
+    tmp_path: Path, fake_google: FakeGoogle
+) -> None:
+    sid = "1CheckinLinksSheet0123456789abcdefghijklmno"
+    secret = "a-long-random-secret-for-the-tests"
+    env = google_project(tmp_path, fake_google, sid) | {SECRET_ENV: secret}
+    result = run(tmp_path, "nightly", "--now", NOW, env=env)
+    assert result.returncode == 0, result.stderr
+    assert "### Check-ins" in result.stdout
+    events = fake_google.events(CALENDAR_ID)
+    assert events
+    for event in events:
+        line = next(
+            x for x in event["description"].splitlines() if x.startswith("- Mentor's check-in: ")
+        )
+        query = parse_qs(urlsplit(line.split(": ", 1)[1]).query)
+        found = read_code(secret.encode(), query["entry.111"][0])
+        assert found is not None and found[1] == 1
+    assert not (tmp_path / ".ledger" / "checkin.key").exists()
+
+
 def test_a_google_ledger_without_the_secret_stops_with_the_fix(
     tmp_path: Path, fake_google: FakeGoogle
 ) -> None:
     sid = "1CheckinSecretSheet0123456789abcdefghijklmn"
-    project = make_project(tmp_path, backend="google", mentors=4, responses=6, spreadsheet_key=sid)
-    with_checkins(tmp_path)
-    fake_google.create_spreadsheet(
-        "Intake", {RESPONSES_TAB: project.responses, "Mentors": project.roster}, spreadsheet_id=sid
-    )
-    fake_google.add_calendar(CALENDAR_ID)
-    env = cli_env(MENTORSHIP_GOOGLE_API_ROOT=fake_google.base_url)
-    env.pop(SECRET_ENV, None)
+    env = google_project(tmp_path, fake_google, sid)
     result = run(tmp_path, "nightly", "--now", NOW, env=env)
     assert result.returncode == 2
     assert f"{SECRET_ENV} is not set" in result.stderr and "`nightly` environment" in result.stderr
