@@ -7,6 +7,7 @@ or None (not understood: the stage lists it for staff). Pure: no I/O.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from ..ledger import SessionStatus
@@ -63,6 +64,8 @@ def _plain(text: str) -> str:
     return " ".join(text.split()).strip(" .!,;:-–—()[]\"'")
 
 
+# Answers repeat (a scale's five values, a few choices): each distinct text is read once.
+@functools.lru_cache(maxsize=4096)
 def parse_happened(text: str) -> str | None:
     """'Yes, we met' -> held; 'Rescheduled' -> moved; 'No-show' -> missed; 'Canceled' ->
     cancelled; None when the answer is empty or says none of these."""
@@ -75,6 +78,7 @@ def parse_happened(text: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_rating(text: str) -> int | None:
     """A 1-5 rating: '4', '4 - very useful', '4/5', '★★★★', 'four'; None otherwise."""
     plain = _plain(text)
@@ -99,6 +103,7 @@ def parse_rating(text: str) -> int | None:
     return None
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_continue(text: str) -> str | None:
     """'yes' or 'no' from 'Yes please', 'No, we are done', 'I'd rather stop', ...; else None."""
     plain = _plain(text)
@@ -115,6 +120,7 @@ def parse_continue(text: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_role(text: str) -> str | None:
     """'mentor' (also alumnus, alumna, alum) or 'student' (also mentee); else None."""
     plain = _plain(text)
