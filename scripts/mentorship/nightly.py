@@ -1,4 +1,5 @@
-"""The nightly run: lock → sync → match → invite → check-ins → messages → unlock, and a Markdown report for staff.
+"""The nightly run: lock → sync → match → invite → check-ins → messages → unlock, and a
+Markdown report for staff.
 
 Each stage reads what the previous one wrote to the ledger and writes its own result back, so
 the run is safe by construction:
