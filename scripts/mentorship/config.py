@@ -7,6 +7,7 @@ Each stage owns one sub-table; unknown keys are reported so a typo never passes 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -127,6 +128,26 @@ class RosterConfig:
 
 
 @dataclass(frozen=True)
+class RelationshipConfig:
+    """Follow-up sessions after the first invite (see `mentorship.relationship`).
+
+    `sessions` per match, one every `cadence_weeks`; none after `term_end` (an ISO date, the
+    term's last day; "" for none); a session with no check-in from either side `quiet_days`
+    after its start makes the match "quiet" (listed for staff).
+    """
+
+    sessions: int = 4
+    cadence_weeks: int = 3
+    term_end: str = ""
+    quiet_days: int = 14
+
+    @property
+    def term_end_date(self) -> dt.date | None:
+        """`term_end` as a date (checked when the configuration is read), None when unset."""
+        return dt.date.fromisoformat(self.term_end.strip()) if self.term_end.strip() else None
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole `[tool.mentorship]` table, resolved against the project root."""
 
@@ -153,6 +174,7 @@ class Config:
     calendar: CalendarConfig = field(default_factory=CalendarConfig)
     messages: MessagesConfig = field(default_factory=MessagesConfig)
     roster: RosterConfig = field(default_factory=RosterConfig)
+    relationship: RelationshipConfig = field(default_factory=RelationshipConfig)
 
     @property
     def local_path(self) -> Path:
@@ -218,6 +240,7 @@ def parse_config(table: dict[str, Any], root: Path) -> Config:
     calendar = _build(CalendarConfig, table.pop("calendar", {}), f"{where}.calendar")
     messages = _messages(table.pop("messages", {}), f"{where}.messages")
     roster = _build(RosterConfig, table.pop("roster", {}), f"{where}.roster")
+    relationship = _relationship(table.pop("relationship", {}), f"{where}.relationship")
     questions = table.pop("questions", {})
     if not isinstance(questions, dict) or not all(isinstance(v, str) for v in questions.values()):
         raise ConfigError(f"{where}.questions must map field names to question titles (strings).")
@@ -260,7 +283,24 @@ def parse_config(table: dict[str, Any], root: Path) -> Config:
         calendar=calendar,
         messages=messages,
         roster=roster,
+        relationship=relationship,
     )
+
+
+def _relationship(table: Any, where: str) -> RelationshipConfig:
+    config = _build(RelationshipConfig, table, where)
+    for name in ("sessions", "cadence_weeks", "quiet_days"):
+        if getattr(config, name) < 1:
+            raise ConfigError(f"{where}.{name} must be at least 1, not {getattr(config, name)}.")
+    if config.term_end.strip():
+        try:
+            dt.date.fromisoformat(config.term_end.strip())
+        except ValueError:
+            raise ConfigError(
+                f'{where}.term_end must be a date like "2026-12-19" (the term\'s last day), '
+                f'or "" for none, not {config.term_end!r}.'
+            ) from None
+    return config
 
 
 def _messages(table: Any, where: str) -> MessagesConfig:
