@@ -1,4 +1,4 @@
-"""The nightly run: lock → sync → match → invite → unlock, and a Markdown report for staff.
+"""The nightly run: lock → sync → match → invite → relationship → messages → unlock, and reports.
 
 Each stage reads what the previous one wrote to the ledger and writes its own result back, so
 the run is safe by construction:
@@ -38,6 +38,7 @@ from .nightly_report import REPORT_FILE, REPORT_TAB, NightlyReport, report_rows,
 from .open_places import open_places, to_json
 from .profiles import ProfileSet
 from .profiles.models import Mentor
+from .relationship.stage import run_relationship
 from .roster import reachable_mentors, sync_contact_form
 
 log = logging.getLogger(__name__)
@@ -84,7 +85,7 @@ def run_nightly(
     clock: Callable[[], float] = time.monotonic,
     mailer: Mailer | None = None,
 ) -> NightlyReport:
-    """Sync, match and invite under the ledger lock; return the report (see the module docstring).
+    """Sync, match, invite and follow up under the ledger lock; return the report (see above).
 
     `now` is the run's time for every stage (one run, one timestamp); the lock's heartbeat adds
     the time elapsed since the start. Raises LockedError when another run holds the lock, and
@@ -118,6 +119,9 @@ def run_nightly(
         report.sync = run_sync(preview, config, profiles.taxonomy, mentors, now)
         report.match = run_match(preview, reachable, config, now)
         report.invites = run_invites(preview, calendar, reachable, config, now, dry_run=True)
+        report.relationship = run_relationship(
+            preview, calendar, reachable, config, now, dry_run=True
+        )
         if mailer is not None:
             report.messages = run_messages(preview, None, reachable, config, now, dry_run=True)
         for stage in (report.sync, report.match):
@@ -134,6 +138,8 @@ def run_nightly(
         report.match = run_match(spreadsheet, reachable, config, now)
         lock.refresh(lock_now())
         report.invites = run_invites(spreadsheet, calendar, reachable, config, now)
+        lock.refresh(lock_now())
+        report.relationship = run_relationship(spreadsheet, calendar, reachable, config, now)
         if mailer is not None:
             lock.refresh(lock_now())
             report.messages = run_messages(spreadsheet, mailer, reachable, config, now)
@@ -206,7 +212,10 @@ def write_private_report(config: Config, spreadsheet: Spreadsheet, markdown: str
 
 def write_open_places(config: Config, report: NightlyReport, profiles: ProfileSet) -> bool:
     """Write the directory's PII-free status (slug -> open places); True when it changed."""
-    live = report.match.live if report.match else {}
+    live = dict(report.match.live) if report.match else {}
+    # Matches the relationship stage completed after matching counted them free their place.
+    for slug in report.relationship.freed if report.relationship else ():
+        live[slug] = max(live.get(slug, 0) - 1, 0)
     today = report.started.astimezone(dt.UTC).date()
     text = to_json(open_places(profiles.mentors, live, today, config.matching.max_profile_age_days))
     path = config.open_places_path

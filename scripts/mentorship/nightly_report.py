@@ -17,6 +17,7 @@ from .intake import SyncReport
 from .matching.stage import MatchReport
 from .messages.stage import MessagesReport
 from .profiles import ProfileSet
+from .relationship.stage import RelationshipReport
 from .roster import ContactSyncReport
 from .scheduling import describe_local
 
@@ -54,6 +55,7 @@ class NightlyReport:
     match: MatchReport | None = None
     invites: InviteReport | None = None
     messages: MessagesReport | None = None
+    relationship: RelationshipReport | None = None
     stale: list[StaleProfile] = field(default_factory=list)
     profile_problems: int = 0
     lock_note: str = ""
@@ -88,6 +90,8 @@ class NightlyReport:
                 "more, or cancelled"
                 for mid in self.invites.declined
             ]
+        if self.relationship:
+            items += self.relationship.attention
         if self.match:
             items += [
                 f"{u.tab} row {u.row}: status {u.value!r} is not a known state; "
@@ -136,6 +140,8 @@ class NightlyReport:
             "withdrawn": len(settled.withdrawn) if settled else 0,
             "cancelled": len(self.invites.cancelled) if self.invites else 0,
             "moved after a decline": len(self.invites.moved) if self.invites else 0,
+            "closed": len(settled.closed) if settled else 0,
+            **(self.relationship.counts() if self.relationship else {}),
         }
 
     def public_markdown(self) -> str:
@@ -172,6 +178,12 @@ class NightlyReport:
         if self.sync:
             items += [f"Duplicate {d}" for d in self.sync.duplicates]
         items += self.attention
+        if self.relationship:
+            items += [
+                f"Quiet match {q.match_id}: no check-in from either side {q.days} days after "
+                f"session {q.number}; ask how it is going"
+                for q in self.relationship.quiet
+            ]
         if self.match:
             wanted = {i.industry.casefold() for i in self.match.demand.industries if i.waiting > 0}
             for m in self.match.demand.full_mentors:
@@ -198,7 +210,8 @@ class NightlyReport:
             lines += [f"> {self.lock_note}", ""]
         lines += self.your_action()
         lines += ["## Counts", "", *_count_table(self.counts())]
-        if self.match and (self.match.settled.withdrawn or self.match.settled.rewaiting):
+        settled = self.match.settled if self.match else None
+        if settled and (settled.withdrawn or settled.rewaiting or settled.closed):
             lines += ["## Lifecycle", ""]
             lines += [
                 f"- Match {m}: cancelled because its request was withdrawn"
@@ -207,6 +220,11 @@ class NightlyReport:
             lines += [
                 f"- Request {r}: back to waiting after its match ended before the first session"
                 for r in self.match.settled.rewaiting
+            ]
+            lines += [
+                f"- Match {m}: cancelled after its first session, so closed (the request stays "
+                "matched; the student is not matched again)"
+                for m in self.match.settled.closed
             ]
             lines.append("")
         if self.unlisted_slugs or (self.contacts and self.contacts.added):
@@ -238,6 +256,8 @@ class NightlyReport:
             lines += self._invite_table()
             lines += [f"- {line}" for line in self.invites.summary()]
             lines.append("")
+        if self.relationship:
+            lines += self.relationship.private_lines()
         if self.messages:
             lines += [self.messages.private_markdown(), ""]
         return "\n".join(lines).rstrip() + "\n"

@@ -26,6 +26,7 @@ REMINDERS: tuple[tuple[str, int], ...] = (("email", 24 * 60), ("popup", 30))
 """(method, minutes before the start): an email the day before and a pop-up half an hour before."""
 
 MAX_GOALS_CHARS = 1500
+FINAL_NOTE = "This is your last session; the check-in after it is the wrap-up."
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
@@ -129,8 +130,15 @@ def build_invite(
     slot: Slot,
     calendar: CalendarConfig,
     topics: Sequence[str] = (),
+    number: int = 1,
+    sessions: int = 1,
+    final: bool = False,
 ) -> Invite:
-    """The invite for a match's first session at `slot` (`topics`: what the mentee ticked)."""
+    """The invite for session `number` of a match at `slot` (`topics`: what the mentee ticked).
+
+    Session 1 of 1 is the first invite as it always read; a follow-up says "session 2 of 4",
+    and `final` says it is the last session (its check-in is the wrap-up).
+    """
     mentor = Participant(clean_text(mentor.name), mentor.email.strip(), mentor.timezone)
     student = Participant(clean_text(student.name), student.email.strip(), student.timezone)
     attendees = [Attendee(mentor.email, mentor.name), Attendee(student.email, student.name)]
@@ -141,8 +149,11 @@ def build_invite(
     return Invite(
         match_id=match_id,
         event_id=event_id_for(match_id),
-        summary=f"Mentoring: {mentor.name} & {student.name}",
-        description=describe(mentor, student, goals, slot, calendar, topics),
+        summary=f"Mentoring: {mentor.name} & {student.name}"
+        + (f" (session {number} of {sessions})" if sessions > 1 else ""),
+        description=describe(
+            mentor, student, goals, slot, calendar, topics, number, sessions, final
+        ),
         start=slot.start,
         end=slot.end,
         timezone=mentor.timezone,
@@ -160,13 +171,23 @@ def describe(
     slot: Slot,
     calendar: CalendarConfig,
     topics: Sequence[str] = (),
+    number: int = 1,
+    sessions: int = 1,
+    final: bool = False,
 ) -> str:
     """The event description: when (for each of them), goals, and how to prepare."""
     first = student.name.split()[0] if student.name.split() else student.name
+    which = "A first mentoring session" if number == 1 else f"Mentoring session {number}"
+    if sessions > 1:
+        which = f"Mentoring session {number} of {sessions}"
     lines = [
-        f"A first mentoring session between {mentor.name} (mentor) and {student.name} (mentee), "
+        f"{which} between {mentor.name} (mentor) and {student.name} (mentee), "
         "arranged by the alumni mentoring programme.",
         "",
+    ]
+    if final:
+        lines += [FINAL_NOTE, ""]
+    lines += [
         "When",
         f"- {mentor.name}: {describe_local(slot, mentor.timezone)}",
         f"- {student.name}: {describe_local(slot, student.timezone)}",

@@ -31,6 +31,8 @@ from ..ledger import (
     MATCHES,
     REQUEST_COLUMNS,
     REQUESTS,
+    SESSION_COLUMNS,
+    SESSIONS,
     MatchStatus,
     Record,
     Spreadsheet,
@@ -40,6 +42,7 @@ from ..ledger import (
     utc_timestamp,
 )
 from ..profiles.models import Mentor
+from ..relationship.followups import booked_times
 from ..scheduling import Availability, Interval, Rules, find_slot, zone
 from ..weekly import parse_windows
 from . import BATCH_SIZE, Calendar, Outcome
@@ -147,12 +150,14 @@ def run_invites(
     except ValueError as exc:
         raise ConfigError(f"[tool.mentorship.schedule]: {exc}.") from None
     report = InviteReport(dry_run=dry_run)
-    tabs = spreadsheet.read([REQUESTS, MATCHES])
+    tabs = spreadsheet.read([REQUESTS, MATCHES, SESSIONS])
     if tabs.get(MATCHES) is None:
         log.info("invites: no %s tab yet; nothing to do", MATCHES)
         return report
     matches = Table(MATCHES, MATCH_COLUMNS, tabs.get(MATCHES))
     requests = Table(REQUESTS, REQUEST_COLUMNS, tabs.get(REQUESTS)).by("request_id")
+    # Follow-up sessions keep their people busy too (read only: the relationship stage's tab).
+    sessions = Table(SESSIONS, SESSION_COLUMNS, tabs.get(SESSIONS))
     by_slug = {m.slug: m for m in mentors}
     today = now.astimezone(dt.UTC).date().isoformat()
     stamp = utc_timestamp(now)
@@ -198,7 +203,9 @@ def run_invites(
         flush()
 
     # 2. Slots for approved matches (and those that found no time before).
-    plans = _plan(matches, requests, by_slug, calendar, config, rules, now, report, change)
+    plans = _plan(
+        matches, sessions, requests, by_slug, calendar, config, rules, now, report, change
+    )
     report.invites = [p.invite for p in plans]
     if dry_run:
         return report
@@ -235,6 +242,7 @@ def _chunks(items: Sequence[_T], size: int) -> Iterable[Sequence[_T]]:
 
 def _plan(
     matches: Table,
+    sessions: Table,
     requests: dict[str, Record],
     by_slug: dict[str, Mentor],
     calendar: Calendar,
@@ -248,17 +256,15 @@ def _plan(
     session = dt.timedelta(minutes=rules.session_minutes)
     # Sessions already booked keep their people busy: from the ledger, and (below) freeBusy.
     busy: dict[str, list[Interval]] = {}
+    booked = booked_times(matches, sessions, session)
     for record in matches:
-        if lifecycle.match_state(record["status"]) != MatchStatus.INVITED:
-            continue
-        start = _parse_start(record["event_start"])
         mentor = by_slug.get(record["mentor"].strip())
         request = requests.get(record["request_id"].strip())
-        if start is None:
-            continue
         for key in (mentor.email if mentor else "", request["email"] if request else ""):
             if key:
-                busy.setdefault(key.strip().lower(), []).append((start, start + session))
+                busy.setdefault(key.strip().lower(), []).extend(
+                    booked.get(record["match_id"].strip(), ())
+                )
 
     todo: list[tuple[Record, Mentor, Record, Availability, Availability]] = []
     for record in matches:
@@ -276,7 +282,7 @@ def _plan(
         ):
             continue
         match_id = record["match_id"].strip()
-        problem = _check(record, requests, by_slug)
+        problem = people_of(record, requests, by_slug)
         if isinstance(problem, str):
             report.errors.append((match_id or f"{MATCHES} row {record.row}", problem))
             continue
@@ -328,7 +334,7 @@ def _plan(
     return plans
 
 
-def _check(
+def people_of(
     record: Record, requests: dict[str, Record], by_slug: dict[str, Mentor]
 ) -> str | tuple[Mentor, Record, Availability, Availability]:
     """The people and their availability for a match, or what is wrong (for staff)."""
