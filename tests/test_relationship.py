@@ -8,11 +8,14 @@ could. Night 1 is Saturday 28 November 2026; the first session is Monday 30 Nove
 
 from __future__ import annotations
 
+import datetime as dt
 import signal
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from mentorship.config import parse_config
+from mentorship.errors import ConfigError
 from mentorship.ledger import MATCHES, SESSIONS
 
 from tests.fake_google import FakeGoogle
@@ -289,3 +292,18 @@ def test_sheets_calls_stay_constant_plus_one_per_batch(tmp_path: Path, monkeypat
         assert len(project.sessions()) == 6
         assert fake.calls["calendar.events.insert"] == 3
         assert busy_night == quiet_night + 1, (quiet_night, busy_night)
+
+
+def test_a_term_end_that_is_not_a_date_is_a_configuration_error(tmp_path: Path):
+    project = make(tmp_path / "p", "local", 1, approval="auto")
+    with open(project.root / "pyproject.toml", "a", encoding="utf-8") as handle:
+        handle.write('\n[tool.mentorship.relationship]\nterm_end = "19/12/2026"\n')
+    result = run(project.root, "nightly", "--now", night(1), env=project.env())
+    assert result.returncode == 2
+    assert "[tool.mentorship].relationship.term_end must be a date like" in result.stderr
+    assert "Traceback" not in result.stderr
+    with pytest.raises(ConfigError, match="sessions must be at least 1"):
+        parse_config({"relationship": {"sessions": 0}}, tmp_path)
+    config = parse_config({"relationship": {"term_end": "2026-12-19"}}, tmp_path)
+    assert config.relationship.term_end_date == dt.date(2026, 12, 19)
+    assert config.relationship.sessions == 4 and config.relationship.cadence_weeks == 3
