@@ -215,16 +215,16 @@ class NightlyReport:
             lines += ["## Lifecycle", ""]
             lines += [
                 f"- Match {m}: cancelled because its request was withdrawn"
-                for m in self.match.settled.withdrawn
+                for m in settled.withdrawn
             ]
             lines += [
                 f"- Request {r}: back to waiting after its match ended before the first session"
-                for r in self.match.settled.rewaiting
+                for r in settled.rewaiting
             ]
             lines += [
                 f"- Match {m}: cancelled after its first session, so closed (the request stays "
                 "matched; the student is not matched again)"
-                for m in self.match.settled.closed
+                for m in settled.closed
             ]
             lines.append("")
         if self.unlisted_slugs or (self.contacts and self.contacts.added):

@@ -273,13 +273,13 @@ def find_slot(
         raise ValueError("now must be timezone-aware")
     now = now.astimezone(UTC)
     first = now + dt.timedelta(hours=rules.lead_hours)
-    start = now
+    opens = now
     if earliest is not None:
         if earliest.tzinfo is None:
             raise ValueError("earliest must be timezone-aware")
-        start = max(now, earliest.astimezone(UTC))
-        first = max(first, start)
-    last = start + dt.timedelta(days=rules.horizon_days)
+        opens = max(now, earliest.astimezone(UTC))
+        first = max(first, opens)
+    last = opens + dt.timedelta(days=rules.horizon_days)
     if latest is not None:
         if latest.tzinfo is None:
             raise ValueError("latest must be timezone-aware")

@@ -29,6 +29,7 @@ from ..ledger import (
     REQUESTS,
     SESSION_COLUMNS,
     SESSIONS,
+    Record,
     Spreadsheet,
     Table,
     WriteBatch,
@@ -246,9 +247,9 @@ def run_relationship(
             (b.match_id, b.number, b.why) for b, _ in plans if b.why in ("moved", "missed")
         ]
     else:
-        for chunk in _chunks(plans, BATCH_SIZE):
-            outcomes = calendar.create([invite for _, invite in chunk])
-            for (booking, invite), outcome in zip(chunk, outcomes, strict=True):
+        for batch in _chunks(plans, BATCH_SIZE):
+            created = calendar.create([invite for _, invite in batch])
+            for (booking, invite), outcome in zip(batch, created, strict=True):
                 _record(booking, invite, outcome, stamp, matches, sessions, report)
             flush()
     flush()
@@ -268,7 +269,7 @@ def run_relationship(
 
 def _plan(
     bookings: list[Booking],
-    requests: dict,
+    requests: dict[str, Record],
     by_slug: dict[str, Mentor],
     matches: Table,
     sessions: Table,
