@@ -216,6 +216,8 @@ def _after_first_session(match: Record, now: dt.datetime) -> bool:
     # cancellation of it yet (a note would mean it was cancelled before it happened).
     if not match["event_id"].strip() or _CANCEL_NOTED.search(match["note"]):
         return False
+    if "declined the moved session too" in match["note"]:
+        return False  # the first session never happened: the student waits again
     start = match["event_start"].strip()
     try:
         moment = dt.datetime.fromisoformat(start)

@@ -138,7 +138,6 @@ def run_nightly(
         report.match = run_match(spreadsheet, reachable, config, now)
         lock.refresh(lock_now())
         report.invites = run_invites(spreadsheet, calendar, reachable, config, now)
-        lock.refresh(lock_now())
         report.relationship = run_relationship(spreadsheet, calendar, reachable, config, now)
         if mailer is not None:
             lock.refresh(lock_now())

@@ -38,7 +38,7 @@ from ..ledger import (
 )
 from ..lifecycle import UnknownStatus
 from ..profiles.models import Mentor
-from ..scheduling import Interval, Rules, find_slot, zone
+from ..scheduling import Interval, Rules, describe_local, find_slot, zone
 from .followups import (
     NO_TIME_NOTE,
     Booking,
@@ -131,12 +131,35 @@ class RelationshipReport:
                 for q in self.quiet
             ]
             lines.append("")
+        failed = {mid for mid, _ in self.errors}
+        rows = []
         for invite in self.invites:
-            state = "to send" if self.dry_run else "sent"
             key = (invite.match_id, _number_of(invite))
-            if key in self.already_sent:
-                state = "already there"
-            lines.append(f"- {invite.preview().splitlines()[0]}: session {key[1]} {state}")
+            state = (
+                "to send"
+                if self.dry_run
+                else "already there"
+                if key in self.already_sent
+                else "sent"
+                if key in self.sent
+                else "not sent"
+                if invite.match_id in failed
+                else "sent"
+            )
+            if invite.mentor is None or invite.student is None:
+                continue
+            rows.append(
+                f"| {invite.match_id} | {key[1]} | {state} "
+                f"| {describe_local(invite.slot, invite.mentor.timezone)} "
+                f"| {describe_local(invite.slot, invite.student.timezone)} |"
+            )
+        if rows:
+            lines += [
+                "| Match | Session | Invite | Mentor's time | Student's time |",
+                "| --- | ---: | --- | --- | --- |",
+                *rows,
+                "",
+            ]
         lines += [
             f"- Match {mid}, session {n}: {why}, booked again" for mid, n, why in self.rebooked
         ]
