@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import signal
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -307,3 +309,13 @@ def test_a_term_end_that_is_not_a_date_is_a_configuration_error(tmp_path: Path):
     config = parse_config({"relationship": {"term_end": "2026-12-19"}}, tmp_path)
     assert config.relationship.term_end_date == dt.date(2026, 12, 19)
     assert config.relationship.sessions == 4 and config.relationship.cadence_weeks == 3
+
+
+def test_the_follow_up_decisions_import_no_io_library():
+    code = (
+        "import sys, mentorship.relationship.followups; "
+        "print(sorted(m for m in ('gspread', 'googleapiclient', 'click', 'mkdocs', 'icalendar') "
+        "if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "[]", result.stdout + result.stderr
