@@ -31,11 +31,11 @@ from typing import Protocol
 
 from .. import lifecycle
 from ..calendar.invite import event_id_for
-from ..ledger import MatchStatus, Record, SessionStatus, Table
+from ..ledger import MatchStatus, Record, SessionStatus, Table, parse_utc_timestamp
 from ..lifecycle import UnknownStatus
 from ..scheduling import Rules, zone
 
-DONE_NOTE = "{why}; event cancelled on {date}"
+DONE_NOTE = "{why}; event {done} on {date}"
 ENDED_NOTE = "{why}; not booked"
 NO_TIME_NOTE = "no common time {where}"
 COMPLETED = {
@@ -170,17 +170,13 @@ def said_stop(row: Record) -> bool:
 
 def answered(row: Record) -> bool:
     """True when either side checked in about the current booking of this session."""
-    booked = _stamp(row["invited_at"])
+    booked = parse_utc_timestamp(row["invited_at"]) if row["invited_at"].strip() else None
     for side in ("mentor", "student"):
-        at = _stamp(row[f"{side}_at"])
+        cell = row[f"{side}_at"]
+        at = parse_utc_timestamp(cell) if cell.strip() else None
         if at is not None and (booked is None or at >= booked):
             return True
     return False
-
-
-def _stamp(cell: str) -> dt.datetime | None:
-    moment = parse_start(cell.replace("Z", "+00:00"))
-    return moment
 
 
 def _number(row: Record) -> int | None:
@@ -457,14 +453,9 @@ def record_cancel(sessions: Table, cancel: Cancel, kind: str, today: str, stamp:
     """Note an event cancelled (or already gone) for a match that ended; re-bookings need none."""
     if not cancel.ends:
         return
-    done = "event cancelled on {date}" if kind != "missing" else "event not found on {date}"
-    _set(
-        sessions,
-        cancel.row,
-        stamp,
-        status=SessionStatus.CANCELLED,
-        note=f"{cancel.why}; " + done.format(date=today),
-    )
+    done = "not found" if kind == "missing" else "cancelled"
+    note = DONE_NOTE.format(why=cancel.why, done=done, date=today)
+    _set(sessions, cancel.row, stamp, status=SessionStatus.CANCELLED, note=note)
 
 
 def record_booking(
