@@ -73,6 +73,7 @@ def test_every_setting_the_setup_guide_shows_is_a_real_key():
                 cfg.CalendarConfig,
                 cfg.ScheduleConfig,
                 cfg.MessagesConfig,
+                cfg.RelationshipConfig,
             )
             for f in dataclasses.fields(kind)
         }
