@@ -18,7 +18,16 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from mentorship.ledger import MATCH_COLUMNS, MATCHES, REQUEST_COLUMNS, REQUESTS, Table, WriteBatch
+from mentorship.ledger import (
+    MATCH_COLUMNS,
+    MATCHES,
+    REQUEST_COLUMNS,
+    REQUESTS,
+    SESSION_COLUMNS,
+    SESSIONS,
+    Table,
+    WriteBatch,
+)
 
 from tests.fake_google import FakeGoogle
 from tests.nightly_project import (
@@ -125,7 +134,9 @@ class Project:
 
     def set_cell(self, tab: str, key: str, column: str, value: str) -> None:
         """Staff type `value` into `column` of the row whose id (first column) is `key`."""
-        columns = REQUEST_COLUMNS if tab == REQUESTS else MATCH_COLUMNS
+        columns = {REQUESTS: REQUEST_COLUMNS, MATCHES: MATCH_COLUMNS, SESSIONS: SESSION_COLUMNS}[
+            tab
+        ]
         table = Table(tab, columns, self._read(tab))
         [record] = [r for r in table if r[columns[0]] == key]
         table.set(record, column, value)
@@ -140,6 +151,9 @@ class Project:
 
     def matches(self) -> list[dict[str, str]]:
         return rows(self._read(MATCHES))
+
+    def sessions(self) -> list[dict[str, str]]:
+        return rows(self._read(SESSIONS))
 
     def report(self) -> str:
         """The private report of the last real night, as text."""
@@ -180,6 +194,7 @@ class Project:
         return {
             REQUESTS: self._read(REQUESTS),
             MATCHES: self._read(MATCHES),
+            SESSIONS: self._read(SESSIONS),
             "invites": self.invites(),
             "events": self.fake.events(CALENDAR_ID) if self.fake else [],
             "open": self.open_places(),

@@ -91,6 +91,7 @@ def test_every_setting_the_setup_guide_shows_is_a_real_key():
                 cfg.ScheduleConfig,
                 cfg.MessagesConfig,
                 cfg.CheckinConfig,
+                cfg.RelationshipConfig,
             )
             for f in dataclasses.fields(kind)
         }

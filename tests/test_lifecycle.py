@@ -161,6 +161,11 @@ def test_a_declined_session_moves_once_then_goes_to_staff(tmp_path: Path, monkey
             "the declined hour is not offered again"
         )
         assert "moved after the student declined" in moved["note"]
+        [first_session] = project.sessions()
+        assert (first_session["event_id"], first_session["start"]) == (
+            moved["event_id"],
+            moved["event_start"],
+        ), "the Sessions row follows the moved first session"
         assert project.invites() == {
             first["event_id"]: {"invite": 1, "cancel": 1},
             moved["event_id"]: {"invite": 1},

@@ -264,6 +264,13 @@ def _kill_and_rerun(worker: int, attempts: list[int], base: Path, out: list[str]
             killer.pid = process.pid
             process.communicate(timeout=120)
             fake.on_call = None
+            if process.returncode == 0 and killer.seen < killer.k:
+                # The lock's heartbeat writes only when a second has ticked, so a run may make
+                # a call or two fewer than the measured one and end before call k: it is then
+                # one clean run.
+                assert state(fake) == expected, f"kill {attempt}: finished before call {killer.k}"
+                out.append(f"kill {attempt}: finished in {killer.seen} calls, before {killer.k}")
+                continue
             assert process.returncode == -signal.SIGKILL, f"kill {attempt}: the run was not killed"
             # A loaded machine can make a claim slower than the 0.05 s settle time three times
             # running; the rerun is about finishing the work, so it may take longer.

@@ -257,3 +257,33 @@ def test_subtract_cuts_busy_blocks_out_of_free_time():
         (utc(2026, 1, 1, 9), utc(2026, 1, 1, 10)),
         (utc(2026, 1, 1, 10, 30), utc(2026, 1, 1, 11)),
     ]
+
+
+def test_earliest_start_moves_the_slot_and_the_horizon_with_it():
+    # A follow-up three weeks after Tue 1 Dec 18:00Z: not before Tue 22 Dec 18:00Z, although
+    # Tue 1 and 8 Dec are free and the 21-day horizon from now (Mon 23 Nov) ends on 14 Dec.
+    mentor = person("Europe/London", "tue 18:00-20:00")
+    student = person("UTC", "tue 18:00-20:00")
+    now = utc(2026, 11, 23)
+    earliest = utc(2026, 12, 22, 18)
+    assert find_slot(mentor, student, now=now, rules=Rules(), earliest=earliest) == Slot(
+        utc(2026, 12, 22, 18), utc(2026, 12, 22, 18, 45)
+    )
+    # An earliest start before now + lead_hours changes nothing.
+    assert find_slot(mentor, student, now=now, rules=Rules(), earliest=utc(2026, 11, 1)) == Slot(
+        utc(2026, 12, 1, 18), utc(2026, 12, 1, 18, 45)
+    )
+
+
+def test_latest_end_keeps_the_session_inside_the_term():
+    mentor = person("UTC", "tue 18:00-20:00")
+    now = utc(2026, 11, 23)
+    # The term ends Tue 1 Dec 18:30Z: a 45-minute session from 18:00Z would overrun it.
+    assert (
+        find_slot(mentor, mentor, now=now, rules=Rules(), latest=utc(2026, 12, 1, 18, 30)) is None
+    )
+    assert find_slot(mentor, mentor, now=now, rules=Rules(), latest=utc(2026, 12, 2)) == Slot(
+        utc(2026, 12, 1, 18), utc(2026, 12, 1, 18, 45)
+    )
+    with pytest.raises(ValueError, match="aware"):
+        find_slot(mentor, mentor, now=now, rules=Rules(), latest=dt.datetime(2026, 12, 2))

@@ -7,6 +7,7 @@ Each stage owns one sub-table; unknown keys are reported so a typo never passes 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -162,6 +163,26 @@ class CheckinConfig:
 
 
 @dataclass(frozen=True)
+class RelationshipConfig:
+    """Follow-up sessions after the first invite (see `mentorship.relationship`).
+
+    `sessions` per match, one every `cadence_weeks`; none after `term_end` (an ISO date, the
+    term's last day; "" for none); a session with no check-in from either side `quiet_days`
+    after its start makes the match "quiet" (listed for staff).
+    """
+
+    sessions: int = 4
+    cadence_weeks: int = 3
+    term_end: str = ""
+    quiet_days: int = 14
+
+    @property
+    def term_end_date(self) -> dt.date | None:
+        """`term_end` as a date (checked when the configuration is read), None when unset."""
+        return dt.date.fromisoformat(self.term_end.strip()) if self.term_end.strip() else None
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole `[tool.mentorship]` table, resolved against the project root."""
 
@@ -193,6 +214,7 @@ class Config:
     messages: MessagesConfig = field(default_factory=MessagesConfig)
     roster: RosterConfig = field(default_factory=RosterConfig)
     checkin: CheckinConfig = field(default_factory=CheckinConfig)
+    relationship: RelationshipConfig = field(default_factory=RelationshipConfig)
 
     @property
     def local_path(self) -> Path:
@@ -264,6 +286,7 @@ def parse_config(table: dict[str, Any], root: Path) -> Config:
     messages = _messages(table.pop("messages", {}), f"{where}.messages")
     roster = _build(RosterConfig, table.pop("roster", {}), f"{where}.roster")
     checkin = _checkin(table.pop("checkin", {}), f"{where}.checkin")
+    relationship = _relationship(table.pop("relationship", {}), f"{where}.relationship")
     questions = table.pop("questions", {})
     if not isinstance(questions, dict) or not all(isinstance(v, str) for v in questions.values()):
         raise ConfigError(f"{where}.questions must map field names to question titles (strings).")
@@ -307,6 +330,7 @@ def parse_config(table: dict[str, Any], root: Path) -> Config:
         messages=messages,
         roster=roster,
         checkin=checkin,
+        relationship=relationship,
     )
 
 
@@ -337,6 +361,22 @@ def _checkin(table: Any, where: str) -> CheckinConfig:
             '"entry.<digits>" into code_entry (the setup guide shows how).'
         )
     return dataclasses.replace(config, questions={**CHECKIN_QUESTIONS, **questions})
+
+
+def _relationship(table: Any, where: str) -> RelationshipConfig:
+    config = _build(RelationshipConfig, table, where)
+    for name in ("sessions", "cadence_weeks", "quiet_days"):
+        if getattr(config, name) < 1:
+            raise ConfigError(f"{where}.{name} must be at least 1, not {getattr(config, name)}.")
+    if config.term_end.strip():
+        try:
+            dt.date.fromisoformat(config.term_end.strip())
+        except ValueError:
+            raise ConfigError(
+                f'{where}.term_end must be a date like "2026-12-19" (the term\'s last day), '
+                f'or "" for none, not {config.term_end!r}.'
+            ) from None
+    return config
 
 
 def _messages(table: Any, where: str) -> MessagesConfig:

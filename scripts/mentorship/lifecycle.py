@@ -22,18 +22,37 @@ Matches (the Matches tab's `status`):
 | ----------- | ------------- | --------------------------------------------------------------------- |
 | `proposed`  | match         | Waits for staff (`approval = "manual"`); in "Your action" every night.  |
 | `approved`  | match, staff  | The next run finds a time and sends the invite.                        |
-| `invited`   | invite        | The first session's event exists. A decline moves it once.             |
+| `invited`   | invite        | The first session's event exists (a decline moves it once); the       |
+|             |               | relationship stage books the follow-ups while it stays `invited`.      |
 | `no_time`   | invite        | No common time in the horizon yet; tried again every night.            |
 | `declined`  | invite        | An invitee declined the moved session too: listed for staff, who set   |
 |             |               | `approved` (try again) or `cancelled`.                                 |
-| `completed` | staff         | Mentoring ended well; the place is freed.                              |
-| `closed`    | staff         | Mentoring ended; the place is freed. Before the first session it       |
-|             |               | counts as a cancellation (the student waits again).                    |
-| `cancelled` | staff, match  | The event is cancelled once (both people told), the place freed and    |
-|             |               | the student waits again, never for the same mentor.                    |
+| `completed` | relationship, | Mentoring ended: the last session is over, a side said not to          |
+|             | staff         | continue, or the term ended after the first session. Future session    |
+|             |               | events are cancelled once; the place is freed; the request stays.      |
+| `closed`    | staff, match  | Mentoring ended early; the place is freed, future session events are  |
+|             |               | cancelled once, the request stays `matched` (no new mentor). Staff     |
+|             |               | `cancelled` after the first session's time becomes `closed`. Closed    |
+|             |               | before the first session counts as a cancellation (the student waits). |
+| `cancelled` | staff, match  | Before the first session: the event is cancelled once (both people     |
+|             |               | told), the place freed and the student waits again, never for the same |
+|             |               | mentor. After it, the match becomes `closed` instead.                  |
 
 `proposed`, `approved`, `invited`, `no_time` and `declined` are *live*: they hold one of the
 mentor's places and count as the student's one live match.
+
+Sessions (the Sessions tab's `status`, one row per session number of a match):
+
+| State       | Set by             | Means, and what follows                                      |
+| ----------- | ------------------ | ------------------------------------------------------------ |
+| `scheduled` | relationship       | The session's invite is out (session 1 mirrors the Matches   |
+|             |                    | row). After it ends the next number is booked at the cadence.|
+| `no_time`   | relationship       | No slot before the horizon or the term's end; tried nightly. |
+| `held`      | check-ins, staff   | It happened.                                                 |
+| `moved`,    | check-ins, staff   | Booked again under the same number (`attempt` + 1, back to   |
+| `missed`    |                    | `scheduled`); the old event is cancelled if still to come.   |
+| `cancelled` | check-ins, staff,  | It will not happen (not booked again); also set on sessions  |
+|             | relationship       | to come when the match ends (their events cancelled once).   |
 
 Every status cell is read case-insensitively, with spaces, hyphens and a trailing full stop
 ignored, and common synonyms understood (`canceled`, `cancel`, `done`, `ok`, ...); a synonym is
@@ -47,7 +66,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from .ledger import MatchStatus, Record, RequestStatus, Table
+from .ledger import MatchStatus, Record, RequestStatus, SessionStatus, Table
 
 LIVE = frozenset(
     {
@@ -89,7 +108,27 @@ MATCH_SYNONYMS: dict[str, str] = {
     "decline": MatchStatus.DECLINED,
 }
 
+SESSION_SYNONYMS: dict[str, str] = {
+    "happened": SessionStatus.HELD,
+    "done": SessionStatus.HELD,
+    "yes": SessionStatus.HELD,
+    "took_place": SessionStatus.HELD,
+    "rescheduled": SessionStatus.MOVED,
+    "move": SessionStatus.MOVED,
+    "no_show": SessionStatus.MISSED,
+    "noshow": SessionStatus.MISSED,
+    "did_not_happen": SessionStatus.MISSED,
+    "miss": SessionStatus.MISSED,
+    "canceled": SessionStatus.CANCELLED,
+    "cancel": SessionStatus.CANCELLED,
+    "invited": SessionStatus.SCHEDULED,
+    "notime": SessionStatus.NO_TIME,
+}
+
 WITHDRAWN_NOTE = "request withdrawn"
+# The invite stage's note on a match whose first event it cancelled (or found gone).
+_CANCEL_NOTED = re.compile(r"event (cancelled|not found) on \d{4}-\d{2}-\d{2}")
+CLOSED_NOTE = "cancelled after the first session: closed (the student is not matched again)"
 CANCELLED_REASON = (
     "match {match} was {how}; matching tries again (never with the same mentor), keeping the "
     "original submission time"
@@ -120,6 +159,16 @@ def match_state(cell: str) -> str | None:
     return MATCH_SYNONYMS.get(key)
 
 
+def session_state(cell: str) -> str | None:
+    """The canonical session state of a status cell, '' for blank, None when unknown."""
+    key = _key(cell)
+    if not key:
+        return ""
+    if key in SessionStatus.ALL:
+        return key
+    return SESSION_SYNONYMS.get(key)
+
+
 def is_live(cell: str) -> bool:
     """True when a Matches status cell holds a live match (see the module docstring)."""
     return match_state(cell) in LIVE
@@ -144,6 +193,8 @@ class Settled:
     """Match ids cancelled because their request was withdrawn."""
     rewaiting: list[str] = field(default_factory=list)
     """Request ids back to `waiting` after their match was cancelled or closed early."""
+    closed: list[str] = field(default_factory=list)
+    """Match ids staff cancelled after their first session: now `closed`, not re-matched."""
     normalised: int = 0
 
 
@@ -160,10 +211,27 @@ def _before_first_session(match: Record, now: dt.datetime) -> bool:
     return moment > now
 
 
+def _after_first_session(match: Record, now: dt.datetime) -> bool:
+    # Only a match that was invited has a first session; the invite stage has not noted a
+    # cancellation of it yet (a note would mean it was cancelled before it happened).
+    if not match["event_id"].strip() or _CANCEL_NOTED.search(match["note"]):
+        return False
+    if "declined the moved session too" in match["note"]:
+        return False  # the first session never happened: the student waits again
+    start = match["event_start"].strip()
+    try:
+        moment = dt.datetime.fromisoformat(start)
+    except ValueError:
+        return False
+    return moment.tzinfo is not None and moment <= now
+
+
 def settle(requests: Table, matches: Table, now: dt.datetime, stamp: str) -> Settled:
     """Apply staff's edits before matching: the lifecycle's cross-tab rules, once each.
 
     - a synonym is rewritten as its canonical state; an unknown value is listed, row untouched;
+    - a `cancelled` match whose first session's time has passed becomes `closed`: the
+      relationship stage cancels its sessions to come once, and the request stays `matched`;
     - a `withdrawn` request's live matches become `cancelled` (the invite stage then cancels
       the event once), which frees the mentor's place;
     - a `matched` request whose matches are all `cancelled` (or `closed` before the first
@@ -190,6 +258,8 @@ def settle(requests: Table, matches: Table, now: dt.datetime, stamp: str) -> Set
         request_states[record["request_id"].strip()] = state
 
     by_request: dict[str, list[Record]] = {}
+    # Only a request's latest match can be closed: an older cancelled one was replaced.
+    last_of = {r["request_id"].strip(): r.row for r in matches}
     for record in matches:
         state = match_state(record["status"])
         if state is None:
@@ -206,6 +276,18 @@ def settle(requests: Table, matches: Table, now: dt.datetime, stamp: str) -> Set
             out.normalised += 1
         rid = record["request_id"].strip()
         by_request.setdefault(rid, []).append(record)
+        if (
+            state == MatchStatus.CANCELLED
+            and request_states.get(rid) == RequestStatus.MATCHED
+            and last_of.get(rid) == record.row
+            and _after_first_session(record, now)
+        ):
+            matches.set(record, "status", MatchStatus.CLOSED)
+            note = record["note"].strip()
+            matches.set(record, "note", "; ".join(x for x in (note, CLOSED_NOTE) if x))
+            matches.set(record, "updated_at", stamp)
+            out.closed.append(record["match_id"].strip())
+            continue
         if request_states.get(rid) == RequestStatus.WITHDRAWN and state in LIVE:
             matches.set(record, "status", MatchStatus.CANCELLED)
             note = record["note"].strip()

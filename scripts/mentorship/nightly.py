@@ -1,5 +1,5 @@
-"""The nightly run: lock → sync → match → invite → check-ins → messages → unlock, and a
-Markdown report for staff.
+"""The nightly run: lock → sync → match → invite → check-ins → relationship → messages → unlock,
+and reports.
 
 Each stage reads what the previous one wrote to the ledger and writes its own result back, so
 the run is safe by construction:
@@ -44,6 +44,7 @@ from .outcomes.figures_file import write_figures as write_figures_file
 from .profiles import ProfileSet
 from .profiles.models import Mentor
 from .relationship.checkins import run_checkins
+from .relationship.stage import run_relationship
 from .roster import reachable_mentors, sync_contact_form
 
 log = logging.getLogger(__name__)
@@ -90,7 +91,7 @@ def run_nightly(
     clock: Callable[[], float] = time.monotonic,
     mailer: Mailer | None = None,
 ) -> NightlyReport:
-    """Sync, match and invite under the ledger lock; return the report (see the module docstring).
+    """Sync, match, invite and follow up under the ledger lock; return the report (see above).
 
     `now` is the run's time for every stage (one run, one timestamp); the lock's heartbeat adds
     the time elapsed since the start. Raises LockedError when another run holds the lock, and
@@ -126,6 +127,9 @@ def run_nightly(
         report.match = run_match(preview, reachable, config, now)
         report.invites = run_invites(preview, calendar, reachable, config, now, dry_run=True)
         report.checkins = run_checkins(preview, config, now, dry_run=True)
+        report.relationship = run_relationship(
+            preview, calendar, reachable, config, now, dry_run=True
+        )
         if mailer is not None:
             report.messages = run_messages(preview, None, reachable, config, now, dry_run=True)
         for stage in (report.sync, report.match):
@@ -144,6 +148,8 @@ def run_nightly(
         report.invites = run_invites(spreadsheet, calendar, reachable, config, now)
         lock.refresh(lock_now())
         report.checkins = run_checkins(spreadsheet, config, now)
+        lock.refresh(lock_now())
+        report.relationship = run_relationship(spreadsheet, calendar, reachable, config, now)
         if mailer is not None:
             lock.refresh(lock_now())
             report.messages = run_messages(spreadsheet, mailer, reachable, config, now)
@@ -216,7 +222,10 @@ def write_private_report(config: Config, spreadsheet: Spreadsheet, markdown: str
 
 def write_open_places(config: Config, report: NightlyReport, profiles: ProfileSet) -> bool:
     """Write the directory's PII-free status (slug -> open places); True when it changed."""
-    live = report.match.live if report.match else {}
+    live = dict(report.match.live) if report.match else {}
+    # Matches the relationship stage completed after matching counted them free their place.
+    for slug in report.relationship.freed if report.relationship else ():
+        live[slug] = max(live.get(slug, 0) - 1, 0)
     today = report.started.astimezone(dt.UTC).date()
     text = to_json(open_places(profiles.mentors, live, today, config.matching.max_profile_age_days))
     path = config.open_places_path

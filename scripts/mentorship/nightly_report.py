@@ -20,6 +20,7 @@ from .messages.stage import MessagesReport
 from .outcomes.render import mermaid_chart
 from .profiles import ProfileSet
 from .relationship.checkins import CheckinReport
+from .relationship.stage import RelationshipReport
 from .roster import ContactSyncReport
 from .scheduling import describe_local
 
@@ -58,6 +59,7 @@ class NightlyReport:
     invites: InviteReport | None = None
     messages: MessagesReport | None = None
     checkins: CheckinReport | None = None
+    relationship: RelationshipReport | None = None
     stale: list[StaleProfile] = field(default_factory=list)
     profile_problems: int = 0
     lock_note: str = ""
@@ -94,6 +96,8 @@ class NightlyReport:
                 "more, or cancelled"
                 for mid in self.invites.declined
             ]
+        if self.relationship:
+            items += self.relationship.attention
         if self.match:
             items += [
                 f"{u.tab} row {u.row}: status {u.value!r} is not a known state; "
@@ -142,6 +146,8 @@ class NightlyReport:
             "withdrawn": len(settled.withdrawn) if settled else 0,
             "cancelled": len(self.invites.cancelled) if self.invites else 0,
             "moved after a decline": len(self.invites.moved) if self.invites else 0,
+            "closed": len(settled.closed) if settled else 0,
+            **(self.relationship.counts() if self.relationship else {}),
         }
 
     def public_markdown(self) -> str:
@@ -182,6 +188,12 @@ class NightlyReport:
         if self.sync:
             items += [f"Duplicate {d}" for d in self.sync.duplicates]
         items += self.attention
+        if self.relationship:
+            items += [
+                f"Quiet match {q.match_id}: no check-in from either side {q.days} days after "
+                f"session {q.number}; ask how it is going"
+                for q in self.relationship.quiet
+            ]
         if self.match:
             wanted = {i.industry.casefold() for i in self.match.demand.industries if i.waiting > 0}
             for m in self.match.demand.full_mentors:
@@ -208,15 +220,21 @@ class NightlyReport:
             lines += [f"> {self.lock_note}", ""]
         lines += self.your_action()
         lines += ["## Counts", "", *_count_table(self.counts())]
-        if self.match and (self.match.settled.withdrawn or self.match.settled.rewaiting):
+        settled = self.match.settled if self.match else None
+        if settled and (settled.withdrawn or settled.rewaiting or settled.closed):
             lines += ["## Lifecycle", ""]
             lines += [
                 f"- Match {m}: cancelled because its request was withdrawn"
-                for m in self.match.settled.withdrawn
+                for m in settled.withdrawn
             ]
             lines += [
                 f"- Request {r}: back to waiting after its match ended before the first session"
-                for r in self.match.settled.rewaiting
+                for r in settled.rewaiting
+            ]
+            lines += [
+                f"- Match {m}: cancelled after its first session, so closed (the request stays "
+                "matched; the student is not matched again)"
+                for m in settled.closed
             ]
             lines.append("")
         if self.unlisted_slugs or (self.contacts and self.contacts.added):
@@ -250,6 +268,8 @@ class NightlyReport:
             lines.append("")
         if self.checkins and self.checkins.enabled:
             lines += [self.checkins.private_markdown(), ""]
+        if self.relationship:
+            lines += self.relationship.private_lines()
         if self.messages:
             lines += [self.messages.private_markdown(), ""]
         return "\n".join(lines).rstrip() + "\n"

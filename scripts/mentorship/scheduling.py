@@ -258,17 +258,34 @@ def find_slot(
     now: dt.datetime,
     rules: Rules,
     busy: Iterable[Interval] = (),
+    earliest: dt.datetime | None = None,
+    latest: dt.datetime | None = None,
 ) -> Slot | None:
     """The earliest session both can make (see the module docstring), or None if there is none.
 
     `now` must be timezone-aware; `busy` holds intervals when either person is taken (freeBusy,
-    sessions already booked). Raises ValueError for an unknown timezone.
+    sessions already booked). `earliest` (aware) keeps the session from starting before it (a
+    follow-up at its cadence); the horizon then counts from it when it is later than `now`.
+    `latest` (aware) is when the session must have ended by (the end of term). Raises
+    ValueError for an unknown timezone.
     """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     now = now.astimezone(UTC)
     first = now + dt.timedelta(hours=rules.lead_hours)
-    last = now + dt.timedelta(days=rules.horizon_days)
+    opens = now
+    if earliest is not None:
+        if earliest.tzinfo is None:
+            raise ValueError("earliest must be timezone-aware")
+        opens = max(now, earliest.astimezone(UTC))
+        first = max(first, opens)
+    last = opens + dt.timedelta(days=rules.horizon_days)
+    if latest is not None:
+        if latest.tzinfo is None:
+            raise ValueError("latest must be timezone-aware")
+        last = min(last, latest.astimezone(UTC))
+    if last <= first:
+        return None
     both = intersect(available(mentor, first, last), available(student, first, last))
     free = subtract(both, ((s.astimezone(UTC), e.astimezone(UTC)) for s, e in busy))
     start = earliest_start(

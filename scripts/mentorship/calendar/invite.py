@@ -27,6 +27,7 @@ REMINDERS: tuple[tuple[str, int], ...] = (("email", 24 * 60), ("popup", 30))
 
 MAX_GOALS_CHARS = 1500
 _CHECKIN_LABELS = {"mentor": "Mentor's check-in", "student": "Student's check-in"}
+FINAL_NOTE = "This is your last session; the check-in after it is the wrap-up."
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
@@ -130,10 +131,17 @@ def build_invite(
     slot: Slot,
     calendar: CalendarConfig,
     topics: Sequence[str] = (),
+    number: int = 1,
+    sessions: int = 1,
+    final: bool = False,
     checkin_links: Mapping[str, str] = {},
 ) -> Invite:
-    """The invite for a match's first session at `slot` (`topics`: what the mentee ticked;
-    `checkin_links`: role ("mentor", "student") -> that person's check-in form link)."""
+    """The invite for session `number` of a match at `slot` (`topics`: what the mentee ticked;
+    `checkin_links`: role ("mentor", "student") -> that person's check-in form link).
+
+    Session 1 of 1 is the first invite as it always read; a follow-up says "session 2 of 4",
+    and `final` says it is the last session (its check-in is the wrap-up).
+    """
     mentor = Participant(clean_text(mentor.name), mentor.email.strip(), mentor.timezone)
     student = Participant(clean_text(student.name), student.email.strip(), student.timezone)
     attendees = [Attendee(mentor.email, mentor.name), Attendee(student.email, student.name)]
@@ -144,9 +152,19 @@ def build_invite(
     return Invite(
         match_id=match_id,
         event_id=event_id_for(match_id),
-        summary=f"Mentoring: {mentor.name} & {student.name}",
+        summary=f"Mentoring: {mentor.name} & {student.name}"
+        + (f" (session {number} of {sessions})" if sessions > 1 else ""),
         description=describe(
-            mentor, student, goals, slot, calendar, topics, checkin_links=checkin_links
+            mentor,
+            student,
+            goals,
+            slot,
+            calendar,
+            topics,
+            number,
+            sessions,
+            final,
+            checkin_links=checkin_links,
         ),
         start=slot.start,
         end=slot.end,
@@ -165,16 +183,26 @@ def describe(
     slot: Slot,
     calendar: CalendarConfig,
     topics: Sequence[str] = (),
+    number: int = 1,
+    sessions: int = 1,
+    final: bool = False,
     *,
     checkin_links: Mapping[str, str] = {},
 ) -> str:
     """The event description: when (for each of them), goals, how to prepare, and the check-in
     links (one per role in `checkin_links`)."""
     first = student.name.split()[0] if student.name.split() else student.name
+    which = "A first mentoring session" if number == 1 else f"Mentoring session {number}"
+    if sessions > 1:
+        which = f"Mentoring session {number} of {sessions}"
     lines = [
-        f"A first mentoring session between {mentor.name} (mentor) and {student.name} (mentee), "
+        f"{which} between {mentor.name} (mentor) and {student.name} (mentee), "
         "arranged by the alumni mentoring programme.",
         "",
+    ]
+    if final:
+        lines += [FINAL_NOTE, ""]
+    lines += [
         "When",
         f"- {mentor.name}: {describe_local(slot, mentor.timezone)}",
         f"- {student.name}: {describe_local(slot, student.timezone)}",
@@ -196,7 +224,12 @@ def describe(
         if checklist:
             lines.append(f"- Mentor's checklist: {checklist}")
     if checkin_links:
-        lines += ["", "After the session, tell us how it went (two minutes, private to the team)"]
+        heading = (
+            "After this last session, the wrap-up: tell us how the mentoring went"
+            if final
+            else "After the session, tell us how it went"
+        )
+        lines += ["", f"{heading} (two minutes, private to the team)"]
         for role in ("mentor", "student"):
             if checkin_links.get(role):
                 lines.append(f"- {_CHECKIN_LABELS[role]}: {checkin_links[role]}")

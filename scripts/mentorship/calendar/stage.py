@@ -32,6 +32,8 @@ from ..ledger import (
     MATCHES,
     REQUEST_COLUMNS,
     REQUESTS,
+    SESSION_COLUMNS,
+    SESSIONS,
     MatchStatus,
     Record,
     Spreadsheet,
@@ -42,6 +44,7 @@ from ..ledger import (
 )
 from ..profiles.models import Mentor
 from ..relationship.checkin_codes import checkin_links
+from ..relationship.followups import booked_times
 from ..scheduling import Availability, Interval, Rules, find_slot, zone
 from ..weekly import parse_windows
 from . import BATCH_SIZE, Calendar, Outcome
@@ -151,12 +154,14 @@ def run_invites(
     # Check-in links need the secret: a missing one stops the stage before anything is sent.
     secret = checkin_secret(config, create=not dry_run)
     report = InviteReport(dry_run=dry_run)
-    tabs = spreadsheet.read([REQUESTS, MATCHES])
+    tabs = spreadsheet.read([REQUESTS, MATCHES, SESSIONS])
     if tabs.get(MATCHES) is None:
         log.info("invites: no %s tab yet; nothing to do", MATCHES)
         return report
     matches = Table(MATCHES, MATCH_COLUMNS, tabs.get(MATCHES))
     requests = Table(REQUESTS, REQUEST_COLUMNS, tabs.get(REQUESTS)).by("request_id")
+    # Follow-up sessions keep their people busy too (read only: the relationship stage's tab).
+    sessions = Table(SESSIONS, SESSION_COLUMNS, tabs.get(SESSIONS))
     by_slug = {m.slug: m for m in mentors}
     today = now.astimezone(dt.UTC).date().isoformat()
     stamp = utc_timestamp(now)
@@ -202,7 +207,9 @@ def run_invites(
         flush()
 
     # 2. Slots for approved matches (and those that found no time before).
-    plans = _plan(matches, requests, by_slug, calendar, config, rules, now, report, change, secret)
+    plans = _plan(
+        matches, sessions, requests, by_slug, calendar, config, rules, now, report, change, secret
+    )
     report.invites = [p.invite for p in plans]
     if dry_run:
         return report
@@ -239,6 +246,7 @@ def _chunks(items: Sequence[_T], size: int) -> Iterable[Sequence[_T]]:
 
 def _plan(
     matches: Table,
+    sessions: Table,
     requests: dict[str, Record],
     by_slug: dict[str, Mentor],
     calendar: Calendar,
@@ -253,17 +261,15 @@ def _plan(
     session = dt.timedelta(minutes=rules.session_minutes)
     # Sessions already booked keep their people busy: from the ledger, and (below) freeBusy.
     busy: dict[str, list[Interval]] = {}
+    booked = booked_times(matches, sessions, session)
     for record in matches:
-        if lifecycle.match_state(record["status"]) != MatchStatus.INVITED:
-            continue
-        start = _parse_start(record["event_start"])
         mentor = by_slug.get(record["mentor"].strip())
         request = requests.get(record["request_id"].strip())
-        if start is None:
-            continue
         for key in (mentor.email if mentor else "", request["email"] if request else ""):
             if key:
-                busy.setdefault(key.strip().lower(), []).append((start, start + session))
+                busy.setdefault(key.strip().lower(), []).extend(
+                    booked.get(record["match_id"].strip(), ())
+                )
 
     todo: list[tuple[Record, Mentor, Record, Availability, Availability]] = []
     for record in matches:
@@ -281,7 +287,7 @@ def _plan(
         ):
             continue
         match_id = record["match_id"].strip()
-        problem = _check(record, requests, by_slug)
+        problem = people_of(record, requests, by_slug)
         if isinstance(problem, str):
             report.errors.append((match_id or f"{MATCHES} row {record.row}", problem))
             continue
@@ -326,6 +332,8 @@ def _plan(
             slot=slot,
             calendar=config.calendar,
             topics=split_list(request["topics"]),
+            sessions=config.relationship.sessions,
+            final=config.relationship.sessions == 1,
             checkin_links=checkin_links(config, secret, match_id, 1) if secret else {},
         )
         if attempt(record):
@@ -334,7 +342,7 @@ def _plan(
     return plans
 
 
-def _check(
+def people_of(
     record: Record, requests: dict[str, Record], by_slug: dict[str, Mentor]
 ) -> str | tuple[Mentor, Record, Availability, Availability]:
     """The people and their availability for a match, or what is wrong (for staff)."""
