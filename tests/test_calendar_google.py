@@ -123,7 +123,7 @@ def test_event_has_meet_link_attendees_reminders_and_match_id(fake_google, tmp_p
     run_invites(sheet, google_calendar(fake_google), mentors, cfg, NOW)
     (event,) = fake_google.events(CAL)
     assert event["id"] == event_id_for("m0000")
-    assert event["summary"] == "Mentoring: Mentor 0 & Student 0"
+    assert event["summary"] == "Mentoring: Mentor 0 & Student 0 (session 1 of 4)"
     assert event["hangoutLink"].startswith("https://meet.google.com/")
     assert event["conferenceData"]["createRequest"]["requestId"] == "m0000"
     assert event["conferenceData"]["conferenceSolution"]["key"]["type"] == "hangoutsMeet"

@@ -81,7 +81,8 @@ def test_ics_invite_is_a_valid_request_with_timezone_attendees_and_description(t
     assert event.decoded("DTEND") - event.decoded("DTSTART") == dt.timedelta(minutes=45)
     assert int(event["SEQUENCE"]) == 0
     assert event.decoded("DTSTAMP") == NOW
-    assert str(event["SUMMARY"]) == "Mentoring: Jane Doe & Sam Lee"
+    # The first of `[tool.mentorship.relationship] sessions` (4 by default).
+    assert str(event["SUMMARY"]) == "Mentoring: Jane Doe & Sam Lee (session 1 of 4)"
     assert str(event["ORGANIZER"]) == "mailto:coordinator@example.edu"
     attendees = {str(a): a.params for a in event["ATTENDEE"]}
     assert set(attendees) == {
