@@ -61,9 +61,9 @@
   var texts = null, lastQuery = "", visible = 0, cursor = 0, drawn = 0;
   // Built cards by mentor (row index), reused across changes; at most CACHE_LIMIT are kept.
   var cards = [], cached = 0, CACHE_LIMIT = 2000;
-  // Cards drawn before the first frame after a change (more than a wide screen shows), and
-  // the matches left to draw in the frame after it.
-  var FIRST_FRAME = 12, later = null, laterFrame = 0;
+  // Cards drawn before the first frame after a change (a screenful and a row or so more; see
+  // measureScreen), and the matches left to draw in the frame after it.
+  var firstFrame = 12, later = null, laterFrame = 0;
 
   function bitset() { return new Uint32Array(words); }
   function setBit(bits, i) { bits[i >>> 5] |= 1 << (i & 31); }
@@ -238,7 +238,7 @@
   }
 
   // Draws the next page of matches (from the first match when `reset`); returns the first
-  // card drawn, or null. Only a screenful (FIRST_FRAME cards) is drawn at once, so the frame
+  // card drawn, or null. Only a screenful (`firstFrame` cards) is drawn at once, so the frame
   // that shows the results comes soon; the rest of the page follows in the next frame, the
   // list being aria-busy meanwhile. On a reset, cards already in the list that still belong
   // stay where they are and only the differences are inserted or removed.
@@ -248,7 +248,7 @@
       else drawLater();  // the page before must be complete before the next one follows it
     }
     var wanted = matches(reset ? 0 : cursor, pageSize), first = null;
-    var now = wanted.slice(0, FIRST_FRAME);
+    var now = wanted.slice(0, firstFrame);
     if (reset) {
       var child = list.firstElementChild;
       for (var k = 0; k < now.length; k++) {
@@ -299,6 +299,21 @@
     cancelAnimationFrame(laterFrame);
     laterFrame = 0;
   }
+
+  // How many cards fill the window and more: the list's columns times the rows a window
+  // holds, plus one row. Measured when the index loads and after a resize, never during a
+  // change, which must not wait for a layout of its own.
+  function measureScreen() {
+    var card = list.firstElementChild;
+    if (!card || !card.offsetHeight) return;
+    var columns = getComputedStyle(list).gridTemplateColumns.split(" ").length;
+    firstFrame = columns * (Math.ceil(window.innerHeight / card.offsetHeight) + 1);
+  }
+  var resizing = 0;
+  window.addEventListener("resize", function () {
+    clearTimeout(resizing);
+    resizing = setTimeout(measureScreen, 200);
+  }, { passive: true });
 
   function showMoreButton() {
     var left = visible - drawn;
@@ -403,6 +418,7 @@
       })
       .then(function (doc) {
         build(doc);
+        measureScreen();
         root.setAttribute("data-mentor-ready", "");
         apply(true);
       })
