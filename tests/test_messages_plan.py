@@ -69,6 +69,17 @@ def test_a_cancelled_match_is_announced_once_the_event_is_cancelled_and_the_stud
     assert _plan([still_matched], [done]).messages == []
 
 
+def test_a_match_closed_before_its_first_session_is_announced_like_a_cancelled_one() -> None:
+    waiting = request_row("r1", "Cal C", "UTC", "", status="waiting", submitted_at=NOW.isoformat())
+    closed = match_row(
+        "m1", "r1", "ben-okafor", "closed", event_id="e1", note="event cancelled on 2026-11-22"
+    )
+    plan = _plan([waiting], [closed])
+    assert [m.message_id for m in plan.messages] == ["match_cancelled:m1:1"]
+    # Closed after the mentoring began: the request stays matched and nobody is told to wait.
+    assert _plan([dict(waiting, status="matched")], [closed]).messages == []
+
+
 def test_a_mentor_outside_the_roster_is_never_mailed() -> None:
     request = request_row("r1", "Mia M", "UTC", "", status="matched")
     plan = _plan([request], [match_row("m1", "r1", "someone-else", "invited")])

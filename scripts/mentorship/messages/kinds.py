@@ -11,7 +11,7 @@ the same id, so the `Outbox` tab can tell "already queued or sent" from "new" on
 | `request_closed` | student | staff set the request `withdrawn` (or `closed`) | today (staff) |
 | `matched_student` | student | the match is approved (or invited) | today (match, invite) |
 | `matched_mentor` | mentor | the match is approved (or invited) | today (match, invite) |
-| `match_cancelled` | student | the match is cancelled and the request waits again | today (staff; automatic with the lifecycle issue) |
+| `match_cancelled` | student | the match is cancelled (or closed before its first session) and the request waits again | today (staff, lifecycle) |
 | `profile_stale` | mentor | `stale_notice_days` before the profile goes stale | today (profiles) |
 | `checkin_reminder` | both | a session passed with no check-in | waits for check-ins (issue 10) |
 | `wrap_up` | both | the match is completed | waits for check-ins (issue 10) |

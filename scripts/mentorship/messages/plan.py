@@ -225,8 +225,11 @@ class _Planner:
                 values = {"mentor": mentor_values, "student": student_values, "when": when}
                 self.add(kinds.MATCHED_MENTOR, mid, 1, to, values | guides)
             return
-        if status == MatchStatus.CANCELLED and self.wanted(kinds.MATCH_CANCELLED):
-            # Once the calendar event is cancelled, and only when the student waits again.
+        ended = (MatchStatus.CANCELLED, MatchStatus.CLOSED)
+        if status in ended and self.wanted(kinds.MATCH_CANCELLED):
+            # Once the calendar event is cancelled, and only when the student waits again:
+            # a match closed before its first session counts as cancelled (the lifecycle sends
+            # the student back to waiting); closed after it, the student does not wait again.
             if match["event_id"].strip() and not _CANCEL_DONE.search(match["note"]):
                 return
             if request_state(request["status"]) not in (RequestStatus.NEW, RequestStatus.WAITING):
