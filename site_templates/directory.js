@@ -421,6 +421,7 @@
         measureScreen();
         root.setAttribute("data-mentor-ready", "");
         apply(true);
+        whenIdle(prepare);
       })
       .catch(function () {
         // Without the index the filters cannot work: fall back to the static pages.
@@ -430,6 +431,18 @@
         setText(status, "The filters could not load; browse the pages below.");
       });
     return loading;
+  }
+
+  // Builds, while the page is idle, the cards of the mentors after the page's own (the
+  // likeliest to show next), so the first change finds the card code compiled and some of
+  // its cards ready.
+  function prepare() {
+    for (var i = 0; i < total && i < pageSize + firstFrame; i++) cardFor(i);
+  }
+
+  function whenIdle(callback) {
+    if (window.requestIdleCallback) requestIdleCallback(callback, { timeout: 3000 });
+    else setTimeout(callback, 200);
   }
 
   function update() {
@@ -481,8 +494,5 @@
     if (document.readyState === "complete") idle();
     else window.addEventListener("load", idle);
   }
-  function idle() {
-    if (window.requestIdleCallback) requestIdleCallback(loadIndex, { timeout: 3000 });
-    else setTimeout(loadIndex, 200);
-  }
+  function idle() { whenIdle(loadIndex); }
 })();
