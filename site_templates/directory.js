@@ -6,12 +6,13 @@
  * turns it once into one bitset per filter option, so a filter change is a few word-wise ANDs
  * and ORs however many mentors there are. Only the first matches are drawn as cards, a page
  * at a time ("Show more mentors"), from the card <template> the page carries, so the DOM stays
- * small with thousands of mentors. A card, once built, is kept for its mentor and reused, and
- * a change moves only the cards that differ, so the browser restyles and lays out little more
- * than the cards that are new to the screen (filtering must stay under a frame or three). Filters combine: OR within a group, AND across groups; the
- * count beside an option is that option within every *other* group's selection, over the
- * whole set. The state lives in the URL query, so a filtered view can be shared and restored;
- * the free text goes in `search`, because Material opens its own search box on `q`.
+ * small with thousands of mentors. A change draws a screenful of cards before the next frame
+ * and the rest of the page in the frame after; a card, once built, is kept for its mentor and
+ * reused, and only the cards that differ are moved, so the browser restyles and lays out
+ * little more than what is new on screen. Filters combine: OR within a group, AND across
+ * groups; the count beside an option is that option within every *other* group's selection,
+ * over the whole set. The state lives in the URL query, so a filtered view can be shared and
+ * restored; the free text goes in `search`, because Material opens its own search box on `q`.
  */
 (function () {
   "use strict";
@@ -67,7 +68,6 @@
 
   function bitset() { return new Uint32Array(words); }
   function setBit(bits, i) { bits[i >>> 5] |= 1 << (i & 31); }
-  function hasBit(bits, i) { return (bits[i >>> 5] & (1 << (i & 31))) !== 0; }
   function popcount(x) {
     x -= (x >>> 1) & 0x55555555;
     x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
