@@ -62,6 +62,8 @@
   var texts = null, lastQuery = "", visible = 0, cursor = 0, drawn = 0;
   // Built cards by mentor (row index), reused across changes; at most CACHE_LIMIT are kept.
   var cards = [], cached = 0, CACHE_LIMIT = 2000;
+  // The row of each built card, kept beside the page rather than in it (no attribute to set).
+  var rowOf = new WeakMap();
   // Cards drawn before the first frame after a change (a screenful and a row or so more; see
   // measureScreen), and the matches left to draw in the frame after it.
   var firstFrame = 12, later = null, laterFrame = 0;
@@ -126,7 +128,7 @@
     Array.prototype.forEach.call(list.children, function (li, i) {
       var link = li.querySelector(".mentor-card__name a");
       if (i < total && link && link.getAttribute("href") === siteRoot + rows[i][URL]) {
-        li.setAttribute("data-row", i);
+        rowOf.set(li, i);
         cards[i] = li;
         cached++;
       }
@@ -210,12 +212,12 @@
       cards = new Array(total);
       cached = 0;
       Array.prototype.forEach.call(list.children, function (child) {
-        cards[+child.getAttribute("data-row")] = child;
+        cards[rowOf.get(child)] = child;
         cached++;
       });
     }
     li = card(rows[i]);
-    li.setAttribute("data-row", i);
+    rowOf.set(li, i);
     cards[i] = li;
     cached++;
     return li;
