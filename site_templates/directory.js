@@ -6,10 +6,13 @@
  * turns it once into one bitset per filter option, so a filter change is a few word-wise ANDs
  * and ORs however many mentors there are. Only the first matches are drawn as cards, a page
  * at a time ("Show more mentors"), from the card <template> the page carries, so the DOM stays
- * small with thousands of mentors. Filters combine: OR within a group, AND across groups; the
- * count beside an option is that option within every *other* group's selection, over the
- * whole set. The state lives in the URL query, so a filtered view can be shared and restored;
- * the free text goes in `search`, because Material opens its own search box on `q`.
+ * small with thousands of mentors. A change draws a screenful of cards before the next frame
+ * and the rest of the page in the frame after; a card, once built, is kept for its mentor and
+ * reused, and only the cards that differ are moved, so the browser restyles and lays out
+ * little more than what is new on screen. Filters combine: OR within a group, AND across
+ * groups; the count beside an option is that option within every *other* group's selection,
+ * over the whole set. The state lives in the URL query, so a filtered view can be shared and
+ * restored; the free text goes in `search`, because Material opens its own search box on `q`.
  */
 (function () {
   "use strict";
@@ -30,6 +33,7 @@
   var paged = !pager.hidden;  // the directory has more than one page
   var cardTemplate = root.querySelector("[data-mentor-card-template]").content.firstElementChild;
   var badges = root.querySelector("[data-mentor-badges]").content.querySelectorAll(".mentor-badge");
+  var avatarTemplate = root.querySelector("[data-mentor-avatar]").content.firstElementChild;
   var siteRoot = root.getAttribute("data-root") || "";
   var pageSize = +root.getAttribute("data-page-size") || 48;
   // Columns of an index row (site/directory.py INDEX_FIELDS).
@@ -56,10 +60,16 @@
   var rows = null, total = 0, words = 0;
   var everyone = null, acceptingBits = null, searchBits = null, shown = null;
   var texts = null, lastQuery = "", visible = 0, cursor = 0, drawn = 0;
+  // Built cards by mentor (row index), reused across changes; at most CACHE_LIMIT are kept.
+  var cards = [], cached = 0, CACHE_LIMIT = 2000;
+  // The row of each built card, kept beside the page rather than in it (no attribute to set).
+  var rowOf = new WeakMap();
+  // Cards drawn before the first frame after a change (a screenful and a row or so more; see
+  // measureScreen), and the matches left to draw in the frame after it.
+  var firstFrame = 12, later = null, laterFrame = 0;
 
   function bitset() { return new Uint32Array(words); }
   function setBit(bits, i) { bits[i >>> 5] |= 1 << (i & 31); }
-  function hasBit(bits, i) { return (bits[i >>> 5] & (1 << (i & 31))) !== 0; }
   function popcount(x) {
     x -= (x >>> 1) & 0x55555555;
     x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
@@ -112,6 +122,17 @@
       if (rows[i][ACCEPTING]) setBit(acceptingBits, i);
     }
     searchBits = everyone;
+    // The page's own cards are the first mentors, in the index's order: keep them for reuse.
+    cards = new Array(total);
+    cached = 0;
+    Array.prototype.forEach.call(list.children, function (li, i) {
+      var link = li.querySelector(".mentor-card__name a");
+      if (i < total && link && link.getAttribute("href") === siteRoot + rows[i][URL]) {
+        rowOf.set(li, i);
+        cards[i] = li;
+        cached++;
+      }
+    });
   }
 
   function searchText(row) {
@@ -148,7 +169,16 @@
 
   function card(row) {
     var li = cardTemplate.cloneNode(true);
-    li.querySelector("img").src = siteRoot + row[IMAGE];
+    var image = row[IMAGE], img = li.querySelector("img");
+    if (typeof image === "string") {
+      img.src = siteRoot + image;
+    } else {
+      // [colour, letters]: the initials avatar, drawn as text (see _card.html).
+      var avatar = avatarTemplate.cloneNode(true);
+      avatar.style.backgroundColor = image[0];
+      avatar.textContent = image[1];
+      li.replaceChild(avatar, img);
+    }
     var link = li.querySelector(".mentor-card__name a");
     link.href = siteRoot + row[URL];
     link.firstChild.nodeValue = row[NAME];
@@ -173,24 +203,119 @@
     return li;
   }
 
-  // Draws the next page of matches (from the first match when `reset`); returns the first
-  // card drawn, or null.
-  function draw(reset) {
-    var fragment = document.createDocumentFragment(), first = null, n = 0;
-    var i = reset ? 0 : cursor;
-    for (; i < total && n < pageSize; i++) {
-      if (!hasBit(shown, i)) continue;
-      var li = card(rows[i]);
-      if (!first) first = li;
-      fragment.appendChild(li);
-      n++;
+  // The card of mentor `i`: the one built before if any, else a new one, kept for later.
+  function cardFor(i) {
+    var li = cards[i];
+    if (li) return li;
+    if (cached >= CACHE_LIMIT) {
+      // Forget every card not on screen; they are rebuilt when needed.
+      cards = new Array(total);
+      cached = 0;
+      Array.prototype.forEach.call(list.children, function (child) {
+        cards[rowOf.get(child)] = child;
+        cached++;
+      });
+    }
+    li = card(rows[i]);
+    rowOf.set(li, i);
+    cards[i] = li;
+    cached++;
+    return li;
+  }
+
+  // The indexes of up to `n` matches from mentor `from` on; sets `cursor` past the last one.
+  function matches(from, n) {
+    var out = [], i = from;
+    while (i < total && out.length < n) {
+      var word = shown[i >>> 5] >>> (i & 31);
+      if (word === 0) {
+        i = (i | 31) + 1;  // nothing more in this word
+        continue;
+      }
+      if (word & 1) out.push(i);
+      i++;
     }
     cursor = i;
-    drawn = reset ? n : drawn + n;
-    if (reset) list.textContent = "";
+    return out;
+  }
+
+  // Draws the next page of matches (from the first match when `reset`); returns the first
+  // card drawn, or null. Only a screenful (`firstFrame` cards) is drawn at once, so the frame
+  // that shows the results comes soon; the rest of the page follows in the next frame, the
+  // list being aria-busy meanwhile. On a reset, cards already in the list that still belong
+  // stay where they are and only the differences are inserted or removed.
+  function draw(reset) {
+    if (later) {
+      if (reset) cancelLater();
+      else drawLater();  // the page before must be complete before the next one follows it
+    }
+    var wanted = matches(reset ? 0 : cursor, pageSize), first = null;
+    var now = wanted.slice(0, firstFrame);
+    if (reset) {
+      var child = list.firstElementChild;
+      for (var k = 0; k < now.length; k++) {
+        var li = cardFor(now[k]);
+        if (li === child) child = child.nextElementSibling;
+        else list.insertBefore(li, child);
+      }
+      while (child) {
+        var next = child.nextElementSibling;
+        list.removeChild(child);
+        child = next;
+      }
+      first = list.firstElementChild;
+    } else {
+      first = append(now);
+    }
+    drawn = (reset ? 0 : drawn) + wanted.length;
+    if (wanted.length > now.length) {
+      later = wanted.slice(now.length);
+      list.setAttribute("aria-busy", "true");
+      // A callback of the next frame: the frame now due shows the first cards alone.
+      laterFrame = requestAnimationFrame(function () {
+        laterFrame = requestAnimationFrame(drawLater);
+      });
+    } else {
+      list.removeAttribute("aria-busy");
+    }
+    return first;
+  }
+
+  // Appends the cards of mentors `indexes`; returns the first, or null.
+  function append(indexes) {
+    var fragment = document.createDocumentFragment();
+    for (var m = 0; m < indexes.length; m++) fragment.appendChild(cardFor(indexes[m]));
+    var first = fragment.firstElementChild;
     list.appendChild(fragment);
     return first;
   }
+
+  function drawLater() {
+    cancelLater();
+    append(later);
+    later = null;
+    list.removeAttribute("aria-busy");
+  }
+
+  function cancelLater() {
+    cancelAnimationFrame(laterFrame);
+    laterFrame = 0;
+  }
+
+  // How many cards fill the window and more: the list's columns times the rows a window
+  // holds, plus one row. Measured when the index loads and after a resize, never during a
+  // change, which must not wait for a layout of its own.
+  function measureScreen() {
+    var card = list.firstElementChild;
+    if (!card || !card.offsetHeight) return;
+    var columns = getComputedStyle(list).gridTemplateColumns.split(" ").length;
+    firstFrame = columns * (Math.ceil(window.innerHeight / card.offsetHeight) + 1);
+  }
+  var resizing = 0;
+  window.addEventListener("resize", function () {
+    clearTimeout(resizing);
+    resizing = setTimeout(measureScreen, 200);
+  }, { passive: true });
 
   function showMoreButton() {
     var left = visible - drawn;
@@ -233,6 +358,7 @@
     // Unfiltered, the list is the page's own first cards, and the page links lead on (as
     // without JavaScript); filtered, the matches are drawn here, a page at a time.
     if (filtered || !initial) draw(true);
+    else list.removeAttribute("aria-busy");
     pager.hidden = filtered || !paged;
     moreWrap.hidden = !filtered;
     if (filtered) showMoreButton();
@@ -240,8 +366,21 @@
       ? fmt(total) + " mentors"
       : "Showing " + fmt(visible) + " of " + fmt(total) + " mentors");
     empty.hidden = visible !== 0;
-    list.removeAttribute("aria-busy");
-    writeUrl();
+    scheduleUrl();
+  }
+
+  // history.replaceState takes a few milliseconds, as long as the rest of a change together:
+  // the URL is written once the browser is idle, after the frames that show the results.
+  var urlPending = false;
+  function scheduleUrl() {
+    if (urlPending) return;
+    urlPending = true;
+    var write = function () {
+      urlPending = false;
+      writeUrl();
+    };
+    if (window.requestIdleCallback) requestIdleCallback(write, { timeout: 300 });
+    else setTimeout(write, 50);
   }
 
   function writeUrl() {
@@ -281,8 +420,10 @@
       })
       .then(function (doc) {
         build(doc);
+        measureScreen();
         root.setAttribute("data-mentor-ready", "");
         apply(true);
+        whenIdle(prepare);
       })
       .catch(function () {
         // Without the index the filters cannot work: fall back to the static pages.
@@ -292,6 +433,18 @@
         setText(status, "The filters could not load; browse the pages below.");
       });
     return loading;
+  }
+
+  // Builds, while the page is idle, the cards of the mentors after the page's own (the
+  // likeliest to show next), so the first change finds the card code compiled and some of
+  // its cards ready.
+  function prepare() {
+    for (var i = 0; i < total && i < pageSize + firstFrame; i++) cardFor(i);
+  }
+
+  function whenIdle(callback) {
+    if (window.requestIdleCallback) requestIdleCallback(callback, { timeout: 3000 });
+    else setTimeout(callback, 200);
   }
 
   function update() {
@@ -312,9 +465,17 @@
     clearTimeout(timer);
     update();
   });
-  form.addEventListener("reset", function () {
-    // The reset has not happened yet when this fires; apply once it has.
-    setTimeout(update, 0);
+  form.addEventListener("reset", function (event) {
+    // Clear the filters here and apply at once, rather than after the browser's own reset,
+    // so the cleared list is drawn in the same frame as the click.
+    event.preventDefault();
+    clearTimeout(timer);
+    searchInput.value = "";
+    acceptingBox.checked = false;
+    groups.forEach(function (g) {
+      g.boxes.forEach(function (box) { box.checked = false; });
+    });
+    update();
   });
   moreButton.addEventListener("click", function () {
     var first = draw(false);
@@ -335,8 +496,5 @@
     if (document.readyState === "complete") idle();
     else window.addEventListener("load", idle);
   }
-  function idle() {
-    if (window.requestIdleCallback) requestIdleCallback(loadIndex, { timeout: 3000 });
-    else setTimeout(loadIndex, 200);
-  }
+  function idle() { whenIdle(loadIndex); }
 })();

@@ -41,12 +41,18 @@ class Visit:
             self.page.wait_for_selector("[data-mentor-ready]", state="attached")
 
     def visible_slugs(self) -> list[str]:
+        # After a change, the cards past a screenful follow a frame later (list aria-busy).
+        self.page.wait_for_selector("[data-mentor-cards]:not([aria-busy])", state="attached")
         return self.page.eval_on_selector_all(
             ".mentor-card:not([hidden]) .mentor-card__name a",
             "as => as.map(a => a.getAttribute('href').split('/').filter(Boolean).pop())",
         )
 
     def query(self) -> dict[str, list[str]]:
+        # The directory writes the URL when the browser is idle after a change.
+        self.page.evaluate(
+            "() => new Promise(done => requestIdleCallback(() => done(), { timeout: 1000 }))"
+        )
         return parse_qs(self.page.evaluate("location.search").lstrip("?"))
 
     def count_beside(self, group: str, value: str) -> int:

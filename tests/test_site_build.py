@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from mentorship.site.avatars import initials_avatar
 
 from tests.fixtures import MENTORS as FIXTURE_MENTORS
 from tests.fixtures import fixture_slugs
@@ -188,8 +189,15 @@ def test_photos_are_copied_and_others_get_an_initials_avatar(built_site: BuiltSi
             image = f"assets/mentorship/photos/{slug}{suffix}"
             source = FIXTURE_MENTORS / "photos" / record["photo"]
             assert (built_site.path / image).read_bytes() == source.read_bytes()
+            assert f'src="../{image}"' in directory
         else:
             image = f"assets/mentorship/avatars/{slug}.svg"
             assert (built_site.path / image).read_text(encoding="utf-8").startswith("<svg")
-        assert f'src="../{image}"' in directory
+            # The directory's card draws the same initials as text, not the SVG file.
+            colour, letters = initials_avatar(record["name"], slug)
+            assert (
+                f'<span class="mentor-card__photo mentor-avatar" '
+                f'style="background-color: {colour}" aria-hidden="true">{letters}</span>'
+            ) in directory
+            assert f'src="../{image}"' not in directory
         assert record["image"] == image

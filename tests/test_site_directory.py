@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import parse_qs, quote_plus, urljoin
 
 import pytest
+from mentorship.site.avatars import initials_avatar
 from mentorship.site.directory import PAGE_SIZE, url_slug
 
 from tests.site_browser import AXE, BIG_DIRECTORY, BuiltSite
@@ -100,12 +101,19 @@ class Directory:
         self.page.wait_for_selector("[data-mentor-ready]", state="attached")
 
     def slugs(self) -> list[str]:
+        """The cards' mentors, once the list is drawn (the cards past a screenful follow the
+        first frame, the list being aria-busy meanwhile)."""
+        self.page.wait_for_selector("[data-mentor-cards]:not([aria-busy])", state="attached")
         return self.page.eval_on_selector_all(
             "[data-mentor-cards] .mentor-card__name a",
             "as => as.map(a => a.getAttribute('href').split('/').filter(Boolean).pop())",
         )
 
     def query_params(self) -> dict[str, list[str]]:
+        """The URL's query, once written (the page writes it when idle after a change)."""
+        self.page.evaluate(
+            "() => new Promise(done => requestIdleCallback(() => done(), { timeout: 1000 }))"
+        )
         return parse_qs(self.page.evaluate("location.search").lstrip("?"))
 
     def status(self) -> str:
@@ -234,6 +242,68 @@ def test_show_more_draws_the_next_matches_and_moves_focus_to_them(
     assert directory.slugs() == [m["slug"] for m in mentors[:PAGE_SIZE]]
     assert directory.page.get_by_role("navigation", name="Directory pages").is_visible()
     assert not more.is_visible()
+
+
+def test_a_change_draws_a_screenful_first_and_reuses_cards_it_built(
+    directory: Directory, big_site: BuiltSite
+) -> None:
+    mentors = big_site.mentors
+    directory.open()
+    page = directory.page
+    # The page's own cards are kept: clearing a filter brings the same elements back.
+    page.evaluate("window.firstCard = document.querySelector('[data-mentor-cards] > li')")
+    industry = mentors[1]["industry"]
+    expected = select(mentors, industry=industry)
+    assert len(expected) > PAGE_SIZE
+    # Right after the change (before any frame) the first cards are there, the rest pending.
+    drawn = page.evaluate(
+        """industry => {
+          document.querySelector(`fieldset[data-group=industry] input[value="${industry}"]`)
+            .click();
+          const list = document.querySelector('[data-mentor-cards]');
+          window.industryCard = list.children[1];
+          return [list.children.length, list.getAttribute('aria-busy')];
+        }""",
+        industry,
+    )
+    assert drawn[1] == "true" and 0 < drawn[0] < PAGE_SIZE
+    assert directory.slugs() == expected[:PAGE_SIZE]
+    # A card drawn from the index shows the initials avatar as text, as the page's own do.
+    second = next(m for m in mentors if m["slug"] == expected[1])
+    colour, letters = initials_avatar(second["name"], second["slug"])
+    avatar = page.locator("[data-mentor-cards] > li").nth(1).locator(".mentor-avatar")
+    assert avatar.inner_text() == letters and avatar.get_attribute("aria-hidden") == "true"
+    assert page.evaluate(
+        "c => getComputedStyle(document.querySelectorAll('.mentor-avatar')[1]).backgroundColor"
+        " === c",
+        "rgb({}, {}, {})".format(*(int(colour[i : i + 2], 16) for i in (1, 3, 5))),
+    )
+    assert page.locator("[data-mentor-cards] img").count() == 0
+    directory.box("language", mentors[1]["languages"][0]).check()
+    directory.box("language", mentors[1]["languages"][0]).uncheck()
+    assert directory.slugs() == expected[:PAGE_SIZE]
+    assert page.evaluate(
+        "window.industryCard === document.querySelector('[data-mentor-cards]').children[1]"
+    )
+    page.get_by_role("button", name="Clear all filters").click()
+    assert directory.slugs() == [m["slug"] for m in mentors[:PAGE_SIZE]]
+    assert page.evaluate("window.firstCard === document.querySelector('[data-mentor-cards] > li')")
+    assert directory.status() == "3,000 mentors"
+    assert directory.errors == []
+
+
+def test_every_match_is_reachable_with_show_more(directory: Directory, big_site: BuiltSite) -> None:
+    mentors = big_site.mentors
+    industry = mentors[2]["industry"]
+    expected = select(mentors, accepting=True, industry=industry)
+    assert 2 * PAGE_SIZE < len(expected) < 6 * PAGE_SIZE
+    directory.open(f"?accepting=1&industry={quote_plus(industry)}")
+    more = directory.page.get_by_role("button", name=re.compile("^Show more mentors"))
+    while more.is_visible():
+        more.click()
+        directory.slugs()
+    assert directory.slugs() == expected
+    assert directory.status() == f"Showing {len(expected):,} of 3,000 mentors"
 
 
 def test_a_shared_url_restores_filters_search_and_results(

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 from mentorship.config import FormConfig
 from mentorship.profiles.models import Mentor
 from mentorship.profiles.taxonomy import Taxonomy
-from mentorship.site.avatars import avatar_svg, initials
+from mentorship.site.avatars import avatar_svg, initials, initials_avatar
 from mentorship.site.bio import render_bio
 from mentorship.site.directory import filter_groups, filter_index, listings, pager, url_slug
 from mentorship.site.export import mentors_json
@@ -178,6 +178,12 @@ def test_filter_index_rows_carry_option_indexes_and_no_private_field() -> None:
     row = document["mentors"][1]
     assert row[:2] == ["Mentor 1", ""]
     assert row[5:11] == [2, [1, 0], [0, 1], [0], 0, 1]
+    assert row[12] == urls[mentors[1].slug]  # a photo: its URL
+    # An initials avatar is drawn by the page from its colour and letters, not its SVG file.
+    initials = {m.slug: initials_avatar(m.name, m.slug) for m in mentors}
+    rows = json.loads(filter_index(mentors, groups, accepting, urls, urls, initials))["mentors"]
+    assert [r[12] for r in rows] == [list(initials[m.slug]) for m in mentors]
+    assert rows[1][12][1] == "M"  # digits are not initials
     assert document["mentors"][0][10] == 0
     assert "@" not in json.dumps(document)
 

@@ -34,6 +34,16 @@ def avatar_colour(key: str) -> str:
     return PALETTE[digest[0] % len(PALETTE)]
 
 
+def initials_avatar(name: str, key: str) -> tuple[str, str]:
+    """The colour and letters of `name`'s initials avatar, for cards that draw it in CSS.
+
+    The directory's cards show the avatar as styled text rather than as the SVG file: each
+    distinct SVG image costs the browser a document of its own, which made every filter
+    change that drew new cards slow.
+    """
+    return avatar_colour(key), initials(name)
+
+
 def avatar_svg(name: str, key: str) -> str:
     """The SVG document of a round avatar showing the initials of `name`."""
     return (

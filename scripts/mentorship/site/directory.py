@@ -20,7 +20,7 @@ from ..profiles.taxonomy import Taxonomy
 from .render import FORMAT_LABELS, REGION_LABELS, region_label
 
 PAGE_SIZE = 48
-INDEX_VERSION = 1
+INDEX_VERSION = 2
 # The columns of a filter index row; directory.js reads them by position.
 INDEX_FIELDS = (
     "name",
@@ -208,12 +208,15 @@ def filter_index(
     accepting: Mapping[str, bool],
     page_url: Mapping[str, str],
     avatar_url: Mapping[str, str],
+    initials: Mapping[str, tuple[str, str]] | None = None,
 ) -> str:
     """The JSON the directory's script filters and draws cards from: one row per mentor.
 
     Filter values are option indexes into `groups` (the same `data-index` the page's
-    checkboxes carry), so a row stays short; URLs are relative to the site root.
+    checkboxes carry), so a row stays short; URLs are relative to the site root. The image
+    is the photo's URL, or for a mentor in `initials` their avatar's [colour, letters].
     """
+    initials = initials or {}
     by_key = {g.key: g for g in groups}
     rows = [
         [
@@ -229,7 +232,7 @@ def filter_index(
             by_key["region"].indexes(m)[0],
             1 if accepting[m.slug] else 0,
             page_url[m.slug],
-            avatar_url[m.slug],
+            list(initials[m.slug]) if m.slug in initials else avatar_url[m.slug],
         ]
         for m in mentors
     ]

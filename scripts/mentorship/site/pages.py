@@ -23,7 +23,7 @@ from ..outcomes.page import TITLE as NUMBERS_TITLE
 from ..outcomes.page import numbers_html
 from ..profiles import Taxonomy, load_profiles
 from ..profiles.models import Mentor
-from .avatars import avatar_svg
+from .avatars import avatar_svg, initials_avatar
 from .bio import render_bio
 from .directory import Listing, filter_groups, filter_index, listings, pager
 from .export import mentors_json
@@ -118,6 +118,8 @@ class MentorSite:
         self.figures = read_figures(config.figures_path) if config.numbers_page else None
         self.photos: dict[str, Path] = {}
         avatar_url: dict[str, str] = {}
+        # The initials avatar (colour, letters) of each mentor without a photo, for the cards.
+        self.initials: dict[str, tuple[str, str]] = {}
         for mentor in self.mentors:
             photo = self._photo_path(mentor)
             if photo is not None:
@@ -126,6 +128,7 @@ class MentorSite:
                 avatar_url[mentor.slug] = uri
             else:
                 avatar_url[mentor.slug] = f"{ASSETS}/avatars/{mentor.slug}.svg"
+                self.initials[mentor.slug] = initials_avatar(mentor.name, mentor.slug)
         self.avatar_url = avatar_url
         # Site-relative page URLs, the same shape mkdocs gives them with use_directory_urls.
         self.page_url = {m.slug: f"mentors/{m.slug}/" for m in self.mentors}
@@ -139,6 +142,7 @@ class MentorSite:
             branch=branch_of(edit_uri),
             mentors_dir=config.mentors_dir,
             avatar_url=avatar_url,
+            initials=self.initials,
             page_url=self.page_url,
             bios={m.slug: render_bio(m.bio) for m in self.mentors},
         )
@@ -199,7 +203,12 @@ class MentorSite:
             )
         )
         index = filter_index(
-            self.mentors, self.groups, self.accepting, self.page_url, self.avatar_url
+            self.mentors,
+            self.groups,
+            self.accepting,
+            self.page_url,
+            self.avatar_url,
+            initials=self.initials,
         )
         out.append(GeneratedFile(INDEX_URI, content=index))
         out += [GeneratedFile(f"{ASSETS}/{n}", source=self.templates_dir / n) for n in STATIC_FILES]

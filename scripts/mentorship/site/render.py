@@ -90,6 +90,7 @@ class Renderer:
         branch: str,
         mentors_dir: str,
         avatar_url: dict[str, str],
+        initials: Mapping[str, tuple[str, str]],
         page_url: dict[str, str],
         bios: dict[str, str],
     ):
@@ -107,6 +108,7 @@ class Renderer:
         self.branch = branch
         self.mentors_dir = mentors_dir
         self.avatar_url = avatar_url
+        self.initials = initials
         self.page_url = page_url
         self.bios = bios
         self.groups = tuple(groups)
@@ -138,6 +140,7 @@ class Renderer:
             accepting=self.accepting,
             accepting_count=sum(1 for m in self.mentors if self.accepting[m.slug]),
             avatar_url=self.avatar_url,
+            initials=self.initials,
             page_url=self.page_url,
             index_url=index_url,
         )
