@@ -70,7 +70,8 @@ class Ledger:
 
 
 def sample_ledger() -> Ledger:
-    """Seven messages are due at NOW: one per triggered kind but the stale profile."""
+    """Seven messages are due at NOW: one per request and match kind but the stale profile and
+    the session kinds (this ledger has no Sessions tab)."""
     old = (NOW - dt.timedelta(days=9)).isoformat()
     fix = "fix it in row 3 of Form Responses 1 or ask the student to submit the form again"
     requests = [

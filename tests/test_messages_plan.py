@@ -7,7 +7,6 @@ import datetime as dt
 from pathlib import Path
 
 from mentorship.ledger import MATCH_COLUMNS, REQUEST_COLUMNS, Table
-from mentorship.messages import kinds
 from mentorship.messages.links import Links, repo_from_mkdocs
 from mentorship.messages.people import Roster
 from mentorship.messages.plan import plan_messages, student_problems, widen_hints
@@ -127,15 +126,6 @@ def test_stale_profile_notice_starts_thirty_days_before_and_is_one_per_confirmat
     assert message.values["edit_url"] == f"{SITE}/mentors/old-timer/"
 
 
-def test_untriggered_kinds_are_never_planned() -> None:
-    assert {k.name for k in kinds.ALL if not k.triggered} == {
-        "checkin_reminder_student",
-        "checkin_reminder_mentor",
-        "wrap_up_student",
-        "wrap_up_mentor",
-    }
-
-
 def test_problems_and_hints_in_the_students_words() -> None:
     reason = (
         "the name is empty; fix it in row 4 of Form Responses 1 or ask the student to submit "
@@ -188,3 +178,104 @@ def test_doctor_names_the_gmail_scope_and_the_smtp_password(tmp_path: Path) -> N
     )
     (_, templates) = check_messages(broken, {})
     assert not templates.ok and "wrap_up_mentor.md:4" in templates.detail
+
+
+def _session(match_id: str, number: int, start: dt.datetime, **cells: str) -> dict[str, str]:
+    return {
+        "session_id": f"{match_id}/{number}",
+        "match_id": match_id,
+        "number": str(number),
+        "status": "scheduled",
+        "start": start.isoformat(),
+        "invited_at": (start - dt.timedelta(days=10)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "attempt": "0",
+        **cells,
+    }
+
+
+def _with_sessions(requests, matches, sessions, link=True, now=NOW):  # type: ignore[no-untyped-def]
+    from mentorship.ledger import SESSION_COLUMNS
+
+    table = Table("Sessions", SESSION_COLUMNS, None)
+    for row in sessions:
+        table.append(row)
+    req = Table("Requests", REQUEST_COLUMNS, None)
+    for row in requests:
+        req.append(row)
+    mat = Table("Matches", MATCH_COLUMNS, None)
+    for row in matches:
+        mat.append(row)
+
+    def checkin_link(match_id: str, number: int, role: str) -> str:
+        return f"https://forms.example/{match_id}/{number}/{role}"
+
+    return plan_messages(
+        req,
+        mat,
+        Roster(mentors(), CONTACTS),
+        config(Path("/nowhere")),
+        Links(SITE),
+        now,
+        sessions=table,
+        checkin_link=checkin_link if link else None,
+    )
+
+
+def test_a_quiet_session_reminds_both_once_each_with_their_own_link() -> None:
+    request = request_row("r1", "Mia Moss", "UTC", "", status="matched")
+    match = match_row("m1", "r1", "ana-lima", "invited")
+    fifteen_days = _session("m1", 2, NOW - dt.timedelta(days=15))
+    held_before = _session("m1", 1, NOW - dt.timedelta(days=36), status="held")
+    plan = _with_sessions([request], [match], [held_before, fifteen_days])
+    reminders = {m.kind.name: m for m in plan.messages if "reminder" in m.kind.name}
+    assert {k: m.message_id for k, m in reminders.items()} == {
+        "checkin_reminder_student": "checkin_reminder_student:m1:2",
+        "checkin_reminder_mentor": "checkin_reminder_mentor:m1:2",
+    }
+    student = reminders["checkin_reminder_student"].values
+    assert student["checkin_url"] == "https://forms.example/m1/2/student"
+    assert (student["name"], student["other_name"], student["session"]) == ("Mia", "Ana Lima", 2)
+    mentor_values = reminders["checkin_reminder_mentor"].values
+    assert mentor_values["checkin_url"] == "https://forms.example/m1/2/mentor"
+    assert mentor_values["other_name"] == "Mia Moss"
+
+
+def test_no_reminder_before_quiet_days_after_an_answer_or_without_check_ins() -> None:
+    request = request_row("r1", "Mia Moss", "UTC", "", status="matched")
+    match = match_row("m1", "r1", "ana-lima", "invited")
+
+    def reminders(session, link=True):  # type: ignore[no-untyped-def]
+        plan = _with_sessions([request], [match], [session], link=link)
+        return [m.message_id for m in plan.messages if "reminder" in m.kind.name]
+
+    assert reminders(_session("m1", 1, NOW - dt.timedelta(days=13))) == []
+    answered = _session(
+        "m1", 1, NOW - dt.timedelta(days=20), student_at=utc(NOW - dt.timedelta(days=19))
+    )
+    assert reminders(answered) == []
+    assert reminders(_session("m1", 1, NOW - dt.timedelta(days=20), status="held")) == []
+    assert reminders(_session("m1", 1, NOW - dt.timedelta(days=20)), link=False) == []
+    assert len(reminders(_session("m1", 1, NOW - dt.timedelta(days=20)))) == 2
+
+
+def test_a_completed_match_wraps_up_with_both_and_the_last_sessions_link() -> None:
+    request = request_row("r1", "Mia Moss", "UTC", "", status="matched")
+    match = match_row("m1", "r1", "ben-okafor", "completed")
+    sessions = [
+        _session("m1", n, NOW - dt.timedelta(days=7 + 21 * (4 - n)), status="held")
+        for n in (1, 2, 3, 4)
+    ]
+    plan = _with_sessions([request], [match], sessions)
+    wrap = {m.kind.name: m for m in plan.messages}
+    assert set(wrap) == {"wrap_up_student", "wrap_up_mentor"}
+    assert wrap["wrap_up_student"].message_id == "wrap_up_student:m1:1"
+    assert wrap["wrap_up_student"].values["sessions"] == 4
+    assert wrap["wrap_up_mentor"].values["checkin_url"] == "https://forms.example/m1/4/mentor"
+    # Completed by staff before any session, or in a ledger that never had sessions: no wrap-up.
+    future = [_session("m1", 1, NOW + dt.timedelta(days=3))]
+    assert _with_sessions([request], [match], future).messages == []
+    assert _with_sessions([request], [match], []).messages == []
+
+
+def utc(moment: dt.datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -13,8 +13,8 @@ the same id, so the `Outbox` tab can tell "already queued or sent" from "new" on
 | `matched_mentor` | mentor | the match is approved (or invited) | today (match, invite) |
 | `match_cancelled` | student | the match is cancelled (or closed before its first session) and the request waits again | today (staff, lifecycle) |
 | `profile_stale` | mentor | `stale_notice_days` before the profile goes stale | today (profiles) |
-| `checkin_reminder` | both | a session passed with no check-in | waits for check-ins (issue 10) |
-| `wrap_up` | both | the match is completed | waits for check-ins (issue 10) |
+| `checkin_reminder_student`, `checkin_reminder_mentor` | both | the match's latest session is quiet: `quiet_days` after its start, no check-in from either side (once per session; only with check-ins on) | relationship |
+| `wrap_up_student`, `wrap_up_mentor` | both | the match is completed after at least one session, with the check-in link of its last session | relationship |
 """
 
 from __future__ import annotations
@@ -33,8 +33,6 @@ class Kind:
     audience: str
     about: str
     """What the message's subject id is: a request id, a match id or a mentor slug."""
-    triggered: bool = True
-    """False while the event that sends it does not exist yet (check-ins, issue 10)."""
 
 
 INVALID_ANSWER = Kind("invalid_answer", STUDENT, "request")
@@ -44,10 +42,10 @@ MATCHED_STUDENT = Kind("matched_student", STUDENT, "match")
 MATCHED_MENTOR = Kind("matched_mentor", MENTOR, "match")
 MATCH_CANCELLED = Kind("match_cancelled", STUDENT, "match")
 PROFILE_STALE = Kind("profile_stale", MENTOR, "mentor")
-CHECKIN_REMINDER_STUDENT = Kind("checkin_reminder_student", STUDENT, "match", triggered=False)
-CHECKIN_REMINDER_MENTOR = Kind("checkin_reminder_mentor", MENTOR, "match", triggered=False)
-WRAP_UP_STUDENT = Kind("wrap_up_student", STUDENT, "match", triggered=False)
-WRAP_UP_MENTOR = Kind("wrap_up_mentor", MENTOR, "match", triggered=False)
+CHECKIN_REMINDER_STUDENT = Kind("checkin_reminder_student", STUDENT, "match")
+CHECKIN_REMINDER_MENTOR = Kind("checkin_reminder_mentor", MENTOR, "match")
+WRAP_UP_STUDENT = Kind("wrap_up_student", STUDENT, "match")
+WRAP_UP_MENTOR = Kind("wrap_up_mentor", MENTOR, "match")
 
 ALL: tuple[Kind, ...] = (
     INVALID_ANSWER,

@@ -12,14 +12,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..config import Config
-from ..ledger import MatchStatus, Record, RequestStatus, split_list
-from ..lifecycle import match_state, request_state
+from ..ledger import MatchStatus, Record, RequestStatus, SessionStatus, split_list
+from ..lifecycle import match_state, request_state, session_state
+from ..relationship.followups import parse_start, quiet_session
 from . import kinds
 from .kinds import Kind, message_id
 from .links import Links
@@ -31,6 +32,9 @@ ANNOUNCED = (MatchStatus.APPROVED, MatchStatus.INVITED, MatchStatus.NO_TIME)
 CLOSED_REQUEST = (RequestStatus.WITHDRAWN, "closed")
 _SYNC_FIX = re.compile(r"^fix it in row \d+ of .+$")
 _CANCEL_DONE = re.compile(r"event (cancelled|not found) on \d{4}-\d{2}-\d{2}")
+
+CheckinLink = Callable[[str, int, str], str]
+"""(match id, session number, role "mentor" or "student") -> that person's check-in link."""
 
 
 @dataclass(frozen=True)
@@ -106,8 +110,16 @@ def _local(cell: str, timezone: str) -> str:
 
 
 class _Planner:
-    def __init__(self, config: Config, roster: Roster, links: Links, now: dt.datetime):
+    def __init__(
+        self,
+        config: Config,
+        roster: Roster,
+        links: Links,
+        now: dt.datetime,
+        checkin_link: CheckinLink | None = None,
+    ):
         self.config = config
+        self.checkin_link = checkin_link
         self.settings = config.messages
         self.roster = roster
         self.links = links
@@ -122,7 +134,7 @@ class _Planner:
         }
 
     def wanted(self, kind: Kind) -> bool:
-        return kind.triggered and kind.name not in self.settings.off
+        return kind.name not in self.settings.off
 
     def add(self, kind: Kind, subject: str, number: int, to: str, values: dict[str, Any]) -> None:
         self.plan.messages.append(
@@ -183,7 +195,12 @@ class _Planner:
 
     # -- matches ---------------------------------------------------------------------------
 
-    def match(self, match: Record, requests: dict[str, Record]) -> None:
+    def match(
+        self,
+        match: Record,
+        requests: dict[str, Record],
+        own: dict[int, Record] | None = None,
+    ) -> None:
         status = match_state(match["status"]) or ""
         mid = match["match_id"].strip()
         request = requests.get(match["request_id"].strip())
@@ -224,6 +241,11 @@ class _Planner:
                 when = _local(match["event_start"], mentor.timezone)
                 values = {"mentor": mentor_values, "student": student_values, "when": when}
                 self.add(kinds.MATCHED_MENTOR, mid, 1, to, values | guides)
+            if status == MatchStatus.INVITED and own:
+                self.reminders(match, request, mentor, own)
+            return
+        if status == MatchStatus.COMPLETED and own and mentor is not None:
+            self.wrap_up(match, request, mentor, own)
             return
         ended = (MatchStatus.CANCELLED, MatchStatus.CLOSED)
         if status in ended and self.wanted(kinds.MATCH_CANCELLED):
@@ -238,6 +260,70 @@ class _Planner:
             if to:
                 values = {"name": first_name(request["name"])}
                 self.add(kinds.MATCH_CANCELLED, mid, 1, to, values)
+
+    # -- sessions --------------------------------------------------------------------------
+
+    def _both(
+        self,
+        pair: tuple[Kind, Kind],
+        match: Record,
+        request: Record,
+        mentor: Any,
+        link_number: int,
+        number: int,
+        values: dict[str, Any],
+    ) -> None:
+        """The student kind to the student and the mentor kind to the mentor, each greeted by
+        name, told who the other is, and given their own check-in link."""
+        mid = match["match_id"].strip()
+        student_kind, mentor_kind = pair
+        if self.wanted(student_kind):
+            to = self.student(request)
+            if to:
+                personal = self._personal(mid, link_number, "student", request["name"], mentor.name)
+                self.add(student_kind, mid, number, to, values | personal)
+        if self.wanted(mentor_kind):
+            to = self.roster.mentor_address(mentor.slug)
+            if not to:
+                self.plan.refused["mentor not in the roster"] += 1
+                return
+            personal = self._personal(mid, link_number, "mentor", mentor.name, request["name"])
+            self.add(mentor_kind, mid, number, to, values | personal)
+
+    def _personal(
+        self, match_id: str, number: int, role: str, own_name: str, other_name: str
+    ) -> dict[str, Any]:
+        link = self.checkin_link(match_id, number, role) if self.checkin_link else ""
+        return {
+            "name": first_name(own_name),
+            "other_name": " ".join(other_name.split()),
+            "checkin_url": Trusted(link),
+        }
+
+    def reminders(
+        self, match: Record, request: Record, mentor: Any, own: dict[int, Record]
+    ) -> None:
+        """A check-in reminder to both when the match's latest session is quiet (the same rule
+        as the staff list), once per session number; only when check-ins are on."""
+        if self.checkin_link is None:
+            return
+        quiet = quiet_session(own, dt.timedelta(days=self.config.relationship.quiet_days), self.now)
+        if quiet is None:
+            return
+        number, _days = quiet
+        pair = (kinds.CHECKIN_REMINDER_STUDENT, kinds.CHECKIN_REMINDER_MENTOR)
+        self._both(pair, match, request, mentor, number, number, {"session": number})
+
+    def wrap_up(self, match: Record, request: Record, mentor: Any, own: dict[int, Record]) -> None:
+        """The wrap-up to both once a match with sessions is completed, with the check-in of
+        its last session that began (a match staff completed before any session gets none)."""
+        began = [n for n, r in own.items() if (s := parse_start(r["start"])) and s <= self.now]
+        if not began:
+            return
+        held = sum(1 for r in own.values() if session_state(r["status"]) == SessionStatus.HELD)
+        values = {"sessions": max(held, 1)}
+        pair = (kinds.WRAP_UP_STUDENT, kinds.WRAP_UP_MENTOR)
+        self._both(pair, match, request, mentor, max(began), 1, values)
 
     # -- mentors ---------------------------------------------------------------------------
 
@@ -272,16 +358,27 @@ def plan_messages(
     config: Config,
     links: Links,
     now: dt.datetime,
+    sessions: Iterable[Record] = (),
+    checkin_link: CheckinLink | None = None,
 ) -> Plan:
-    """Every message the ledger and the roster call for now (see the module docstring)."""
-    planner = _Planner(config, roster, links, now)
+    """Every message the ledger and the roster call for now (see the module docstring).
+
+    `sessions` are the Sessions tab's rows (check-in reminders and wrap-ups follow them);
+    `checkin_link` makes each person's check-in link (None: check-ins are off).
+    """
+    planner = _Planner(config, roster, links, now, checkin_link)
+    by_match: dict[str, dict[int, Record]] = {}
+    for row in sessions:
+        number = row["number"].strip()
+        if row["match_id"].strip() and number.isdigit() and int(number) > 0:
+            by_match.setdefault(row["match_id"].strip(), {})[int(number)] = row
     by_id = {}
     for record in requests:
         planner.request(record)
         if record["request_id"].strip():
             by_id[record["request_id"].strip()] = record
     for record in matches:
-        planner.match(record, by_id)
+        planner.match(record, by_id, by_match.get(record["match_id"].strip()))
     for mentor in roster:
         planner.mentor(mentor, config.matching.max_profile_age_days)
     return planner.plan

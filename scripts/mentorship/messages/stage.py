@@ -25,6 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 
+from ..checkin_secret import checkin_secret
 from ..config import Config
 from ..errors import ConfigError
 from ..ledger import (
@@ -32,6 +33,8 @@ from ..ledger import (
     MATCHES,
     REQUEST_COLUMNS,
     REQUESTS,
+    SESSION_COLUMNS,
+    SESSIONS,
     Record,
     Spreadsheet,
     Table,
@@ -39,6 +42,7 @@ from ..ledger import (
 )
 from ..privacy import mask_email
 from ..profiles.models import Mentor
+from ..relationship.checkin_codes import checkin_links
 from ..roster import parse_roster
 from .kinds import BY_NAME
 from .links import Links, links_for
@@ -200,12 +204,19 @@ def run_messages(
     stamp = _stamp(now)
 
     roster_tab = config.roster.worksheet
-    tabs = spreadsheet.read([REQUESTS, MATCHES, OUTBOX, roster_tab])
+    tabs = spreadsheet.read([REQUESTS, MATCHES, SESSIONS, OUTBOX, roster_tab])
     contacts = parse_roster(roster_tab, tabs.get(roster_tab)).contacts
     roster = Roster(mentors, {slug: c.email for slug, c in contacts.items()})
     requests = Table(REQUESTS, REQUEST_COLUMNS, tabs.get(REQUESTS))
     matches = Table(MATCHES, MATCH_COLUMNS, tabs.get(MATCHES))
     outbox = Table(OUTBOX, OUTBOX_COLUMNS, tabs.get(OUTBOX))
+    sessions = Table(SESSIONS, SESSION_COLUMNS, tabs.get(SESSIONS))
+    # Check-in reminders and wrap-ups carry each person's own check-in link.
+    secret = checkin_secret(config, create=not dry_run)
+
+    def checkin_link(match_id: str, number: int, role: str) -> str:
+        assert secret is not None
+        return checkin_links(config, secret, match_id, number).get(role, "")
 
     def flush() -> None:
         batch = WriteBatch()
@@ -242,7 +253,16 @@ def run_messages(
                 report.unknown.append((record["message_id"], note))
 
     # 3. Plan and queue.
-    plan = plan_messages(requests, matches, roster, config, links, now)
+    plan = plan_messages(
+        requests,
+        matches,
+        roster,
+        config,
+        links,
+        now,
+        sessions=sessions,
+        checkin_link=checkin_link if secret is not None else None,
+    )
     report.refused = plan.refused
     planned = {p.message_id: p for p in plan.messages}
     existing = outbox.by("message_id")

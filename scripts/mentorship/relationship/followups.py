@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -381,21 +382,36 @@ def _follow(
         )
         out.bookings.append(Booking(match, None, last_number + 1, 0, earliest, "next"))
 
+    quiet = quiet_session(own, terms.quiet, now)
+    if quiet is not None:
+        out.quiet.append(Quiet(match_id, *quiet))
+
+
+def quiet_session(
+    own: Mapping[int, Record], quiet: dt.timedelta, now: dt.datetime
+) -> tuple[int, int] | None:
+    """(number, days since it began) of a match's quiet session, or None.
+
+    Quiet: the latest session to have begun is still `scheduled`, began at least `quiet` ago,
+    and neither side has checked in about its current booking. The relationship stage lists
+    it for staff and the messages stage reminds both people, by this one rule.
+    """
     started = [
-        (n, r)
+        (n, start)
         for n, r in own.items()
-        if parse_start(r["start"]) is not None and parse_start(r["start"]) <= now  # type: ignore[operator]
+        if (start := parse_start(r["start"])) is not None and start <= now
     ]
-    if started:
-        number, row = max(started, key=lambda item: item[0])
-        start = parse_start(row["start"])
-        assert start is not None
-        if (
-            lifecycle.session_state(row["status"]) == SessionStatus.SCHEDULED
-            and start + terms.quiet <= now
-            and not answered(row)
-        ):
-            out.quiet.append(Quiet(match_id, number, (now - start).days))
+    if not started:
+        return None
+    number, start = max(started, key=lambda item: item[0])
+    row = own[number]
+    if (
+        lifecycle.session_state(row["status"]) == SessionStatus.SCHEDULED
+        and start + quiet <= now
+        and not answered(row)
+    ):
+        return number, (now - start).days
+    return None
 
 
 def _end_sessions(
