@@ -25,6 +25,8 @@ from .backend import GoogleSide, Side
 from .script import make_script
 from .term import Term
 
+__all__ = ["Term", "new_term"]
+
 
 def new_term(
     root: Path,

@@ -38,7 +38,7 @@ class Side:
 
     def env(self) -> dict[str, str]:
         """The environment of a nightly run."""
-        return cli_env(MENTORSHIP_LOCK_SETTLE_SECONDS="0.01")
+        return cli_env(MENTORSHIP_LOCK_SETTLE_SECONDS="0.05")
 
     def read(self, tab: str) -> list[list[str]]:
         """A tab (header first), [] when it does not exist."""
@@ -92,22 +92,15 @@ class Side:
         folder = self.root / ".invites"
         return {p.stem: p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.ics"))}
 
-    def delivered(self) -> Counter[str]:
-        """Per message id, how many messages reached someone (.eml files in the outbox)."""
+    def mail(self) -> list[tuple[str, list[str]]]:
+        """Every message that reached someone: (message id, the addresses it went to)."""
         folder = self.root / ".outbox"
-        out: Counter[str] = Counter()
-        for path in folder.glob("*.eml") if folder.exists() else []:
-            message = message_from_bytes(path.read_bytes(), policy=policy.default)
-            out[str(message[ID_HEADER])] += 1
-        return out
-
-    def recipients(self) -> dict[str, list[str]]:
-        """Per message id, the addresses it went to."""
-        folder = self.root / ".outbox"
-        out: dict[str, list[str]] = {}
-        for path in folder.glob("*.eml") if folder.exists() else []:
-            message = message_from_bytes(path.read_bytes(), policy=policy.default)
-            out[str(message[ID_HEADER])] = [a.addr_spec for a in message["To"].addresses]
+        out = []
+        for path in sorted(folder.glob("*.eml")) if folder.exists() else []:
+            # Only the headers matter here; the body is the templates' business.
+            head = path.read_bytes().split(b"\r\n\r\n", 1)[0]
+            message = message_from_bytes(head, policy=policy.default)
+            out.append((str(message[ID_HEADER]), [a.addr_spec for a in message["To"].addresses]))
         return out
 
 
@@ -122,7 +115,7 @@ class GoogleSide(Side):
     def env(self) -> dict[str, str]:
         assert self.fake is not None
         return cli_env(
-            MENTORSHIP_GOOGLE_API_ROOT=self.fake.base_url, MENTORSHIP_LOCK_SETTLE_SECONDS="0.01"
+            MENTORSHIP_GOOGLE_API_ROOT=self.fake.base_url, MENTORSHIP_LOCK_SETTLE_SECONDS="0.05"
         )
 
     def read(self, tab: str) -> list[list[str]]:
@@ -162,13 +155,9 @@ class GoogleSide(Side):
         assert self.fake is not None
         return {e["id"]: str(e.get("description", "")) for e in self.fake.events(CALENDAR_ID)}
 
-    def delivered(self) -> Counter[str]:
+    def mail(self) -> list[tuple[str, list[str]]]:
         assert self.fake is not None
-        return Counter(m["headers"].get(ID_HEADER, "") for m in self.fake.mail)
-
-    def recipients(self) -> dict[str, list[str]]:
-        assert self.fake is not None
-        return {m["headers"].get(ID_HEADER, ""): list(m["to"]) for m in self.fake.mail}
+        return [(m["headers"].get(ID_HEADER, ""), list(m["to"])) for m in self.fake.mail]
 
 
 def rows(values: list[list[str]]) -> list[dict[str, str]]:

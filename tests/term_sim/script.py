@@ -67,17 +67,16 @@ class Script:
 def make_script(
     students: int, weeks: int, rng: random.Random, *, kills: int = 3, intake_days: int = 21
 ) -> Script:
-    """A term's script: `students` answering over `intake_days`, about 4% withdrawing, about 3%
-    cancelled by staff before their first session and 2% after it, `kills` killed nights."""
+    """A term's script: `students` answering over `intake_days`, about 4% withdrawing, about 4%
+    cancelled by staff before their first session and 4% after it, `kills` killed nights."""
     nights = weeks * 7
     # A short term (the benchmark's --weeks) takes its answers in its first third.
     people = make_students(students, rng, max(1, min(intake_days, nights // 3)))
     script = Script(weeks, people)
     numbers = [s.number for s in people if not s.invalid]
-    chosen = rng.sample(numbers, max(3, students * 9 // 100))
-    withdrawn = chosen[: max(1, len(chosen) * 4 // 9)]
-    before = chosen[len(withdrawn) : len(withdrawn) + max(1, len(chosen) * 3 // 9)]
-    after = chosen[len(withdrawn) + len(before) :]
+    chosen = rng.sample(numbers, max(3, students * 12 // 100))
+    third = len(chosen) // 3
+    withdrawn, before, after = chosen[:third], chosen[third : 2 * third], chosen[2 * third :]
     for number in withdrawn:
         start = people[number].day + 1
         script.withdrawals[number] = rng.randint(start, max(start, min(nights - 2, start + 40)))
