@@ -13,7 +13,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from pathlib import Path
-from typing import Any
 
 from mentorship.ledger import Table, WriteBatch
 from mentorship.messages.mime import ID_HEADER
@@ -168,9 +167,16 @@ def rows(values: list[list[str]]) -> list[dict[str, str]]:
     return [dict(zip(header, r + [""] * (len(header) - len(r)), strict=False)) for r in values[1:]]
 
 
-def calls(fake: FakeGoogle) -> dict[str, Any]:
-    """The fake's API calls since the last reset, by service."""
-    sheets = sum(v for k, v in fake.calls.items() if k.startswith("sheets."))
-    calendar = sum(v for k, v in fake.calls.items() if k.startswith("calendar."))
-    gmail = sum(v for k, v in fake.calls.items() if k.startswith("gmail."))
-    return {"sheets": sheets, "calendar": calendar, "gmail": gmail, "batch": fake.calls["batch"]}
+def calls(fake: FakeGoogle) -> dict[str, int]:
+    """The fake's API calls since the last reset: per service, Sheets writes, invites sent."""
+    counts = fake.calls
+    return {
+        "sheets": sum(v for k, v in counts.items() if k.startswith("sheets.")),
+        "sheets_writes": counts["sheets.values.batchUpdate"]
+        + counts["sheets.spreadsheets.batchUpdate"]
+        + counts["sheets.values.append"],
+        "calendar": sum(v for k, v in counts.items() if k.startswith("calendar.")),
+        "calendar_batches": counts["batch"],
+        "invites": counts["calendar.events.insert"],
+        "gmail": sum(v for k, v in counts.items() if k.startswith("gmail.")),
+    }
