@@ -114,7 +114,10 @@ class GoogleSide(Side):
     def env(self) -> dict[str, str]:
         assert self.fake is not None
         return cli_env(
-            MENTORSHIP_GOOGLE_API_ROOT=self.fake.base_url, MENTORSHIP_LOCK_SETTLE_SECONDS="0.05"
+            MENTORSHIP_GOOGLE_API_ROOT=self.fake.base_url,
+            MENTORSHIP_LOCK_SETTLE_SECONDS="0.05",
+            # The check-in links' secret (the local backend keeps its own key file).
+            MENTORSHIP_CHECKIN_SECRET="term-simulation-checkin-secret-0123456789",
         )
 
     def read(self, tab: str) -> list[list[str]]:

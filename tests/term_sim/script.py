@@ -59,6 +59,12 @@ class Script:
         return FIRST_NIGHT + dt.timedelta(days=night)
 
     @property
+    def term_end(self) -> dt.date:
+        """The term's last day (`[tool.mentorship.relationship] term_end`): the day before the
+        last night, so the last night runs after the term is over."""
+        return self.night_time(self.nights - 2).date()
+
+    @property
     def last_day(self) -> dt.date:
         """The date of the last night."""
         return self.night_time(self.nights - 1).date()

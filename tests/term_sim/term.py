@@ -9,6 +9,7 @@ delay, on Google at a random API call), then the night is run again.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import os
 import random
@@ -19,15 +20,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from click.testing import CliRunner
-from mentorship.ledger import MATCH_COLUMNS, MATCHES, REQUEST_COLUMNS, REQUESTS
+from mentorship.config import Config
+from mentorship.ledger import MATCH_COLUMNS, MATCHES, REQUEST_COLUMNS, REQUESTS, SESSIONS
 
 from tests.fake_google import FakeGoogle
 from tests.nightly_project import CALENDAR_ID, QUESTIONS, RESPONSES_TAB, write_pyproject
 from tests.nightly_run import start
 from tests.roster_support import roster_values
 
+from . import checkins
 from .backend import SHEET_ID, GoogleSide, Side, calls, rows
 from .cast import stamped, write_mentors
+from .checkins import Rating
 from .script import Script
 
 MESSAGES = """
@@ -36,6 +40,13 @@ university = "Example University"
 from_address = "mentoring@example.edu"
 max_per_second = 0.0
 daily_cap = 100000
+"""
+RELATIONSHIP = """
+[tool.mentorship.relationship]
+sessions = 4
+cadence_weeks = 3
+term_end = "{term_end}"
+quiet_days = 14
 """
 
 
@@ -51,12 +62,15 @@ class Action:
 
 @dataclass
 class NightLog:
-    """What one night cost and left: seconds, API calls (Google), killed or not."""
+    """What one night cost and left: seconds, API calls (Google), killed or not, the public
+    summary it printed and (when kept) the private report it wrote."""
 
     night: int
     seconds: float
     calls: dict[str, int] = field(default_factory=dict)
     killed: bool = False
+    summary: str = ""
+    report: str = ""
 
 
 @dataclass
@@ -75,6 +89,17 @@ class Term:
     matches: dict[str, dict[str, str]] = field(default_factory=dict)
     match_statuses: dict[str, set[str]] = field(default_factory=dict)
     on_night: list[Callable[[Term, int], None]] = field(default_factory=list)
+    # Every Sessions row as last seen, and every (attempt, event id) each session had.
+    sessions: dict[str, dict[str, str]] = field(default_factory=dict)
+    bookings: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
+    # Check-ins: sessions answered ("<match>/<n>/<attempt>"), answers per student, ratings
+    # sent, and sessions whose invite carried no check-in code for them.
+    answered: set[str] = field(default_factory=set)
+    checkins_sent: dict[int, int] = field(default_factory=dict)
+    ratings: list[Rating] = field(default_factory=list)
+    missing_codes: list[str] = field(default_factory=list)
+    # Keep each night's private report (the test reads them; the benchmark need not).
+    keep_reports: bool = True
 
     # --- setting up -------------------------------------------------------------------------
 
@@ -92,19 +117,33 @@ class Term:
             self.root, backend, SHEET_ID if backend == "google" else "", approval="auto"
         )
         extra = MESSAGES + ('backend = "gmail"\n' if backend == "google" else "")
+        if self.relationship_on:
+            term_end = self.script.term_end.isoformat()
+            extra += RELATIONSHIP.format(term_end=term_end)
+        if self.checkins_on:
+            extra += checkins.CONFIG
         with open(self.root / "pyproject.toml", "a", encoding="utf-8") as handle:
             handle.write(extra)
         roster = roster_values({m.slug: m.email for m in self.script.mentors})
-        header = [list(QUESTIONS.values())]
+        tabs = {RESPONSES_TAB: [list(QUESTIONS.values())], "Mentors": roster}
+        if self.checkins_on:
+            tabs[checkins.WORKSHEET] = [checkins.HEADER]
         if self.fake is None:
-            (self.root / ".ledger").mkdir(parents=True, exist_ok=True)
-            self.side.append(RESPONSES_TAB, header)
-            self.side.append("Mentors", roster)
+            for title, values in tabs.items():
+                self.side.append(title, values)
         else:
-            self.fake.create_spreadsheet(
-                "Intake", {RESPONSES_TAB: header, "Mentors": roster}, spreadsheet_id=SHEET_ID
-            )
+            self.fake.create_spreadsheet("Intake", tabs, spreadsheet_id=SHEET_ID)
             self.fake.add_calendar(CALENDAR_ID)
+
+    @property
+    def checkins_on(self) -> bool:
+        """True when this checkout has check-ins (issue 10): the script then answers them."""
+        return "checkin" in {f.name for f in dataclasses.fields(Config)}
+
+    @property
+    def relationship_on(self) -> bool:
+        """True when this checkout books follow-up sessions (issue 10)."""
+        return "relationship" in {f.name for f in dataclasses.fields(Config)}
 
     # --- playing ----------------------------------------------------------------------------
 
@@ -150,6 +189,8 @@ class Term:
         if answers:
             self.side.append(RESPONSES_TAB, [row for _sent, row, _n in sorted(answers)])
         self._staff(night, now)
+        if self.checkins_on:
+            checkins.answer_checkins(self, night, now)
 
     def _staff(self, night: int, now: dt.datetime) -> None:
         requests = rows(self.side.read(REQUESTS))
@@ -206,11 +247,11 @@ class Term:
         killed = night in self.script.kill_nights and self._killed_run(night)
         if killed and fake is not None:
             fake.calls.clear()  # the table shows the run that finished the night
-        self._in_process(night)
+        summary = self._in_process(night)
         seconds = time.perf_counter() - began
-        self.log.append(NightLog(night, seconds, calls(fake) if fake else {}, killed))
+        self.log.append(NightLog(night, seconds, calls(fake) if fake else {}, killed, summary))
 
-    def _in_process(self, night: int) -> None:
+    def _in_process(self, night: int) -> str:
         previous = Path.cwd()
         os.chdir(self.root)
         try:
@@ -228,6 +269,7 @@ class Term:
             raise AssertionError(
                 f"night {night} exited {result.exit_code}: {result.output}\n{result.exception!r}"
             )
+        return result.stdout
 
     def _killed_run(self, night: int) -> bool:
         """Start the night as a subprocess and SIGKILL it mid-run; True when the kill landed."""
@@ -275,6 +317,19 @@ class Term:
         for match in rows(self.side.read(MATCHES)):
             self.matches[match["match_id"]] = match
             self.match_statuses.setdefault(match["match_id"], set()).add(match["status"])
+        for session in rows(self.side.read(SESSIONS)):
+            self.sessions[session["session_id"]] = session
+            booked = (session["attempt"] or "0", session["event_id"])
+            self.bookings.setdefault(session["session_id"], set()).add(booked)
+        if self.keep_reports:
+            self.log[-1].report = self.private_report()
+
+    def private_report(self) -> str:
+        """The private report the last night wrote (Report.md, or the Report tab's cells)."""
+        if self.fake is None:
+            path = self.root / ".ledger" / "Report.md"
+            return path.read_text(encoding="utf-8") if path.exists() else ""
+        return "\n".join(" | ".join(r) for r in self.side.read("Report"))
 
     # --- reading ----------------------------------------------------------------------------
 
