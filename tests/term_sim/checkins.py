@@ -131,7 +131,9 @@ def answer_checkins(term: Term, night: int, now: dt.datetime) -> None:
             term.missing_codes.append(key)
             continue
         code = wanted[0]
-        when = now - dt.timedelta(hours=term.rng.randint(1, 20))
+        # Sent some time between the end of the session and tonight.
+        end = start + SESSION_LENGTH
+        when = end + (now - end) * term.rng.random()
         new_rows += _answers(term, session["session_id"], code, behaviour, when)
     if new_rows:
         term.side.append(WORKSHEET, new_rows)

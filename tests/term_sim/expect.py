@@ -18,6 +18,7 @@ toolkit's planning code. Every function returns a dict message id -> the address
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 
 from .term import Term
@@ -106,3 +107,134 @@ def cancelled_matches(term: Term) -> set[str]:
         if action.kind == "withdraw":
             out.update(m for m in action.detail.split(",") if m and term.matches[m]["event_id"])
     return {m for m in out if term.matches[m]["event_id"]}
+
+
+# --- sessions (issue 10) ----------------------------------------------------------------------
+
+SILENT = ("silent", "forged")
+SESSIONS_PER_MATCH = 4
+CADENCE = dt.timedelta(weeks=3)
+SESSION_LENGTH = dt.timedelta(minutes=45)
+QUIET = dt.timedelta(days=14)
+
+
+def booked_events(term: Term) -> dict[str, tuple[str, int, int, dt.datetime]]:
+    """Every event the term booked: event id -> (match id, number, attempt, start).
+
+    Session 1's first booking is the match's first invite; the rest come from Sessions rows
+    as the driver saw them night after night (each re-booking is a new event id).
+    """
+    out: dict[str, tuple[str, int, int, dt.datetime]] = {}
+    for match_id, match in term.matches.items():
+        if match["event_id"] and match["event_start"]:
+            out[match["event_id"]] = (match_id, 1, 0, _aware(match["event_start"]))
+    for session_id, booked in term.bookings.items():
+        match_id, number = session_id.rsplit("/", 1)
+        for attempt, event_id in booked:
+            if event_id and event_id not in out:
+                start = term.session_starts.get(event_id)
+                out[event_id] = (match_id, int(number), int(attempt), start)
+    return out
+
+
+def expected_cancellations(term: Term) -> set[str]:
+    """Events whose session was still to come when its match ended, or when it was re-booked:
+    each must be cancelled exactly once (everything else never)."""
+    out = set()
+    booked = booked_events(term)
+    for event_id, (match_id, _number, _attempt, start) in booked.items():
+        night = term.ended.get(match_id)
+        if night is not None and start is not None and start > term.script.night_time(night):
+            out.add(event_id)
+    for event_id, night in term.rebooked_from.items():
+        start = booked[event_id][3]
+        if start is not None and start > term.script.night_time(night):
+            out.add(event_id)
+    return out
+
+
+def said(term: Term) -> dict[str, list[str]]:
+    """Per session ("<match>/<number>"), what the script's check-ins said, attempt by attempt."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for action in sorted((a for a in term.actions if a.kind == "checkin"), key=lambda a: a.subject):
+        session_id = action.subject.rsplit("/", 1)[0]
+        out[session_id].append(action.detail)
+    return out
+
+
+def quiet_matches(term: Term) -> set[str]:
+    """Matches that must be listed as quiet: the latest session to have started, nobody
+    (validly) checked in about it `quiet_days` after its start, and the match still running
+    then (a last session that goes quiet completes its match instead)."""
+    answered = {a.subject for a in term.actions if a.kind == "checkin" and a.detail not in SILENT}
+    out = set()
+    last = term.script.night_time(term.script.nights - 1)
+    for session_id, session in term.sessions.items():
+        key = f"{session_id}/{session['attempt'] or '0'}"
+        if key in answered or not session["start"] or session["status"] != "scheduled":
+            continue
+        due = dt.datetime.fromisoformat(session["start"]) + QUIET
+        match_id = session["match_id"]
+        end = term.ended.get(match_id)
+        ended = term.script.night_time(end) if end is not None else last + dt.timedelta(days=1)
+        if due <= last and due < ended - dt.timedelta(days=1):
+            out.add(match_id)
+    return out
+
+
+def listed_quiet(term: Term) -> set[str]:
+    """Matches any night's private report listed as quiet."""
+    found = set()
+    for night in term.log:
+        found.update(re.findall(r"Quiet match (\w+)", night.report))
+    return found
+
+
+# --- the report's figures (issue 10) --------------------------------------------------------
+
+FEWER = "fewer than 5"
+
+
+def _shown(value: float | int | None, people: int) -> object:
+    """The issue's privacy rule: a figure about fewer than 5 people is not shown."""
+    if value is None or people < 5:
+        return FEWER
+    return round(value, 2) if isinstance(value, float) else value
+
+
+def expected_figures(term: Term) -> dict[str, object]:
+    """The figures of `mentorship report --json` that the script alone decides.
+
+    Requests: every answer sent; valid: all but the unusable ones (the script sends no
+    duplicates); closed: the matches staff cancelled after their first session; ratings: what
+    the script's check-ins said (a forged check-in is not applied), per side and question.
+    """
+    submitted = sum(a.kind == "submit" for a in term.actions)
+    invalid = sum(s.invalid for s in term.script.students)
+    closed = sum(a.kind == "cancel_after" for a in term.actions)
+    figures: dict[str, object] = {
+        "requests": _shown(submitted, submitted),
+        "valid_requests": _shown(submitted - invalid, submitted - invalid),
+        "closed_matches": _shown(closed, closed),
+    }
+    ratings: dict[str, dict[str, dict[str, object]]] = {}
+    for side, role in (("students", "student"), ("mentors", "mentor")):
+        ratings[side] = {}
+        for question in ("useful", "progress"):
+            given = [
+                (r.session.split("/")[0], getattr(r, question))
+                for r in term.ratings
+                if r.role == role
+            ]
+            people = len({m for m, _ in given})
+            values = [v for _, v in given]
+            ratings[side][question] = {
+                "people": _shown(people, people),
+                "mean": _shown(sum(values) / len(values) if values else None, people),
+                "distribution": {
+                    str(v): _shown(values.count(v), len({m for m, value in given if value == v}))
+                    for v in range(1, 6)
+                },
+            }
+    figures["ratings"] = ratings
+    return figures

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 from mentorship.config import Config
 from mentorship.ledger import MATCH_COLUMNS, MATCHES, REQUEST_COLUMNS, REQUESTS, SESSIONS
 
@@ -88,10 +88,15 @@ class Term:
     # Every match seen, as its row was the last time it was seen, and every status it had.
     matches: dict[str, dict[str, str]] = field(default_factory=dict)
     match_statuses: dict[str, set[str]] = field(default_factory=dict)
+    # The first night each match was seen completed, closed or cancelled.
+    ended: dict[str, int] = field(default_factory=dict)
     on_night: list[Callable[[Term, int], None]] = field(default_factory=list)
     # Every Sessions row as last seen, and every (attempt, event id) each session had.
     sessions: dict[str, dict[str, str]] = field(default_factory=dict)
     bookings: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
+    # Event id -> its session's start (as last seen), and -> the night it was booked again.
+    session_starts: dict[str, dt.datetime] = field(default_factory=dict)
+    rebooked_from: dict[str, int] = field(default_factory=dict)
     # Check-ins: sessions answered ("<match>/<n>/<attempt>"), answers per student, ratings
     # sent, and sessions whose invite carried no check-in code for them.
     answered: set[str] = field(default_factory=set)
@@ -252,24 +257,30 @@ class Term:
         self.log.append(NightLog(night, seconds, calls(fake) if fake else {}, killed, summary))
 
     def _in_process(self, night: int) -> str:
-        previous = Path.cwd()
-        os.chdir(self.root)
-        try:
-            from mentorship.cli import main
-
-            for _attempt in range(5):
-                result = CliRunner().invoke(main, ["nightly", "--now", self.now(night)])
-                # A loaded machine can make the lock's claim slower than its short settle time
-                # here; the run then does nothing and says to run again, as a workflow would.
-                if result.exit_code != 2 or "Claiming the ledger lock took" not in result.output:
-                    break
-        finally:
-            os.chdir(previous)
+        for _attempt in range(5):
+            result = self.cli("nightly", "--now", self.now(night))
+            # A loaded machine can make the lock's claim slower than its short settle time
+            # here; the run then does nothing and says to run again, as a workflow would.
+            if result.exit_code != 2 or "Claiming the ledger lock took" not in result.output:
+                break
         if result.exit_code != 0:
             raise AssertionError(
                 f"night {night} exited {result.exit_code}: {result.output}\n{result.exception!r}"
             )
         return result.stdout
+
+    def cli(self, *args: str) -> Result:
+        """Run `mentorship <args>` in this process, in the project folder, with the term's
+        environment (the same code path as the installed command)."""
+        from mentorship.cli import main
+
+        previous = Path.cwd()
+        os.chdir(self.root)
+        try:
+            with self.environment():
+                return CliRunner().invoke(main, list(args))
+        finally:
+            os.chdir(previous)
 
     def _killed_run(self, night: int) -> bool:
         """Start the night as a subprocess and SIGKILL it mid-run; True when the kill landed."""
@@ -317,7 +328,16 @@ class Term:
         for match in rows(self.side.read(MATCHES)):
             self.matches[match["match_id"]] = match
             self.match_statuses.setdefault(match["match_id"], set()).add(match["status"])
+            if match["status"] in ("completed", "closed", "cancelled"):
+                self.ended.setdefault(match["match_id"], night)
         for session in rows(self.side.read(SESSIONS)):
+            before = self.sessions.get(session["session_id"])
+            if before and before["event_id"] and before["event_id"] != session["event_id"]:
+                self.rebooked_from.setdefault(before["event_id"], night)
+            if session["event_id"] and session["start"]:
+                self.session_starts[session["event_id"]] = dt.datetime.fromisoformat(
+                    session["start"]
+                )
             self.sessions[session["session_id"]] = session
             booked = (session["attempt"] or "0", session["event_id"])
             self.bookings.setdefault(session["session_id"], set()).add(booked)
