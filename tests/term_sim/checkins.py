@@ -83,7 +83,8 @@ def forge(code: str) -> str:
 def answer_row(when: dt.datetime, code: str, role: str, **answers: str) -> list[str]:
     """One response of the check-in form."""
     return [
-        when.strftime("%d/%m/%Y %H:%M:%S"),
+        # The form writes the spreadsheet's zone (UTC here: neither ledger names another).
+        when.astimezone(dt.UTC).strftime("%d/%m/%Y %H:%M:%S"),
         code,
         {"mentor": "Mentor (alumna/alumnus)", "student": "Student"}[role],
         answers.get("happened", ""),

@@ -12,7 +12,8 @@ toolkit's planning code. Every function returns a dict message id -> the address
 | `request_closed` | staff marked the request withdrawn |
 | `still_waiting` | a waiting student, 7 days after asking, then every 14 days: one per notice |
 | `profile_stale` | a mentor whose profile goes stale within 30 days, once per confirmation |
-| `checkin_reminder_*`, `wrap_up_*` | issue 10: see `relationship_messages` |
+| `checkin_reminder_*` | a quiet session (issue 10), to both people, once per session |
+| `wrap_up_*` | a completed match, to both people, once |
 """
 
 from __future__ import annotations
@@ -93,9 +94,47 @@ def mentor_messages(term: Term) -> dict[str, str]:
     }
 
 
+def relationship_messages(term: Term) -> dict[str, str]:
+    """Issue 11's messages about the relationship, for the kinds the toolkit sends yet
+    (`messages.kinds`: `triggered`): a check-in reminder to both people of each quiet session,
+    a wrap-up to both people of each completed match."""
+    from mentorship.messages import kinds
+
+    email = {r["request_id"]: r["email"] for r in term.requests()}
+    mentors = {m.slug: m.email for m in term.script.mentors}
+    expected: dict[str, str] = {}
+    for kind, audience in (
+        (kinds.CHECKIN_REMINDER_STUDENT, "student"),
+        (kinds.CHECKIN_REMINDER_MENTOR, "mentor"),
+    ):
+        if not kind.triggered:
+            continue
+        for match_id, number in quiet_sessions(term):
+            match = term.matches[match_id]
+            to = email[match["request_id"]] if audience == "student" else mentors[match["mentor"]]
+            expected[kinds.message_id(kind, match_id, number)] = to
+    for kind, audience in ((kinds.WRAP_UP_STUDENT, "student"), (kinds.WRAP_UP_MENTOR, "mentor")):
+        if not kind.triggered:
+            continue
+        for match_id, match in term.matches.items():
+            if match["status"] == "completed":
+                to = (
+                    email[match["request_id"]]
+                    if audience == "student"
+                    else mentors[match["mentor"]]
+                )
+                expected[kinds.message_id(kind, match_id, 1)] = to
+    return expected
+
+
 def all_messages(term: Term) -> dict[str, str]:
     """Every message of the term: message id -> the one address it goes to."""
-    return {**student_messages(term), **match_messages(term), **mentor_messages(term)}
+    return {
+        **student_messages(term),
+        **match_messages(term),
+        **mentor_messages(term),
+        **relationship_messages(term),
+    }
 
 
 def cancelled_matches(term: Term) -> set[str]:
@@ -116,6 +155,7 @@ SESSIONS_PER_MATCH = 4
 CADENCE = dt.timedelta(weeks=3)
 SESSION_LENGTH = dt.timedelta(minutes=45)
 QUIET = dt.timedelta(days=14)
+DAY = dt.timedelta(days=1)
 
 
 def booked_events(term: Term) -> dict[str, tuple[str, int, int, dt.datetime]]:
@@ -125,15 +165,16 @@ def booked_events(term: Term) -> dict[str, tuple[str, int, int, dt.datetime]]:
     as the driver saw them night after night (each re-booking is a new event id).
     """
     out: dict[str, tuple[str, int, int, dt.datetime]] = {}
-    for match_id, match in term.matches.items():
-        if match["event_id"] and match["event_start"]:
-            out[match["event_id"]] = (match_id, 1, 0, _aware(match["event_start"]))
     for session_id, booked in term.bookings.items():
         match_id, number = session_id.rsplit("/", 1)
         for attempt, event_id in booked:
-            if event_id and event_id not in out:
-                start = term.session_starts.get(event_id)
+            if event_id:
+                start = term.session_starts[event_id]
                 out[event_id] = (match_id, int(number), int(attempt), start)
+    # A match whose first invite the driver never saw in Sessions (cancelled the same night).
+    for match_id, match in term.matches.items():
+        if match["event_id"] and match["event_start"] and match["event_id"] not in out:
+            out[match["event_id"]] = (match_id, 1, 0, _aware(match["event_start"]))
     return out
 
 
@@ -162,10 +203,10 @@ def said(term: Term) -> dict[str, list[str]]:
     return out
 
 
-def quiet_matches(term: Term) -> set[str]:
-    """Matches that must be listed as quiet: the latest session to have started, nobody
-    (validly) checked in about it `quiet_days` after its start, and the match still running
-    then (a last session that goes quiet completes its match instead)."""
+def quiet_sessions(term: Term) -> set[tuple[str, int]]:
+    """(match id, number) of the sessions that must be listed as quiet: the latest session to
+    have started, nobody (validly) checked in about it `quiet_days` after its start, and the
+    match still running then (a last session that goes quiet completes its match instead)."""
     answered = {a.subject for a in term.actions if a.kind == "checkin" and a.detail not in SILENT}
     out = set()
     last = term.script.night_time(term.script.nights - 1)
@@ -174,12 +215,26 @@ def quiet_matches(term: Term) -> set[str]:
         if key in answered or not session["start"] or session["status"] != "scheduled":
             continue
         due = dt.datetime.fromisoformat(session["start"]) + QUIET
-        match_id = session["match_id"]
+        match_id, number = session["match_id"], int(session["number"])
         end = term.ended.get(match_id)
         ended = term.script.night_time(end) if end is not None else last + dt.timedelta(days=1)
-        if due <= last and due < ended - dt.timedelta(days=1):
-            out.add(match_id)
+        # The first night that sees it quiet, unless a later session has started by then.
+        seen = term.script.night_time(max(0, -(-(due - term.script.night_time(0)) // DAY)))
+        later = [
+            dt.datetime.fromisoformat(other["start"])
+            for other in term.sessions.values()
+            if other["match_id"] == match_id and int(other["number"]) > number and other["start"]
+        ]
+        if any(start <= seen for start in later):
+            continue
+        if due <= last and seen < ended:
+            out.add((match_id, number))
     return out
+
+
+def quiet_matches(term: Term) -> set[str]:
+    """Matches that must be listed as quiet (see `quiet_sessions`)."""
+    return {match_id for match_id, _number in quiet_sessions(term)}
 
 
 def listed_quiet(term: Term) -> set[str]:

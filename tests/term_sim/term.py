@@ -339,8 +339,11 @@ class Term:
                     session["start"]
                 )
             self.sessions[session["session_id"]] = session
-            booked = (session["attempt"] or "0", session["event_id"])
-            self.bookings.setdefault(session["session_id"], set()).add(booked)
+            if session["status"] == "scheduled":
+                # An invite is out for this attempt (a re-booking with no time yet keeps the
+                # old event id under the new attempt until it is booked).
+                booked = (session["attempt"] or "0", session["event_id"])
+                self.bookings.setdefault(session["session_id"], set()).add(booked)
         if self.keep_reports:
             self.log[-1].report = self.private_report()
 
