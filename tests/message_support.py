@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import socket
+import ssl
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -146,6 +147,57 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+@dataclass(frozen=True)
+class TlsFiles:
+    """A self-signed certificate for 127.0.0.1 and its key, as PEM files."""
+
+    cert: Path
+    key: Path
+
+    def client_context(self) -> ssl.SSLContext:
+        """A client context that trusts this certificate only (and checks the host name)."""
+        return ssl.create_default_context(cafile=str(self.cert))
+
+
+def tls_files(folder: Path) -> TlsFiles:
+    """Make a self-signed certificate for 127.0.0.1 (what a university relay presents)."""
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=2))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    files = TlsFiles(folder / "relay.crt", folder / "relay.key")
+    files.cert.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    files.key.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return files
+
+
 class _Handler:
     def __init__(self, sink: SmtpSink):
         self.sink = sink
@@ -202,7 +254,7 @@ class _Authenticator:
 class SmtpSink:
     """A real SMTP server (aiosmtpd) on 127.0.0.1 that keeps what it accepts."""
 
-    def __init__(self, *, password: str = "") -> None:
+    def __init__(self, *, password: str = "", tls: str = "", certificate: TlsFiles | None = None):
         self.lock = threading.Lock()
         self.received: list[bytes] = []
         self.rcpts = 0
@@ -214,12 +266,23 @@ class SmtpSink:
         self.port = free_port()
         kwargs: dict[str, Any] = {}
         if password:
-            # Login over plain loopback, which only a test may allow.
             kwargs = {
                 "authenticator": _Authenticator("mentoring", password),
-                "auth_require_tls": False,
+                # Login over plain loopback only when the test asks for no TLS at all. With TLS
+                # from the first byte aiosmtpd does not know the session is encrypted (it only
+                # tracks STARTTLS), so it must not insist on it there.
+                "auth_require_tls": tls == "starttls",
                 "auth_required": True,
             }
+        if tls:
+            if certificate is None:
+                raise ValueError("a TLS sink needs a certificate (tls_files)")
+            server = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            server.load_cert_chain(certificate.cert, certificate.key)
+            if tls == "ssl":
+                kwargs["ssl_context"] = server  # TLS from the first byte (port 465 style)
+            else:
+                kwargs |= {"tls_context": server, "require_starttls": True}
         self.controller = Controller(_Handler(self), hostname="127.0.0.1", port=self.port, **kwargs)
 
     def __enter__(self) -> SmtpSink:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import smtplib
 import subprocess
 from pathlib import Path
 
 import pytest
-from mentorship.errors import ConfigError
+from mentorship.errors import AccessError, ConfigError
 from mentorship.messages.smtp import PASSWORD_ENV, SmtpMailer, open_smtp
 from mentorship.messages.stage import run_messages
 
@@ -21,6 +22,7 @@ from tests.message_support import (
     mentors,
     outbox,
     parse,
+    tls_files,
 )
 from tests.nightly_run import MENTORSHIP, cli_env, local_tab, rows
 from tests.test_messages_stage import DUE
@@ -124,8 +126,6 @@ def test_the_password_comes_only_from_the_environment(monkeypatch: pytest.Monkey
 def test_login_with_the_password_from_the_environment(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from mentorship.errors import AccessError
-
     sheet = local_sheet(tmp_path)
     with SmtpSink(password="right horse") as sink:
         monkeypatch.setenv(PASSWORD_ENV, "wrong")
@@ -140,6 +140,57 @@ def test_login_with_the_password_from_the_environment(
     # rest went out once.
     assert sum(report.sent.values()) + len(report.unknown) == len(DUE)
     assert len(sink.received) == sum(report.sent.values())
+
+
+@pytest.mark.parametrize("security", ["starttls", "ssl"])
+def test_starttls_and_ssl_with_login_reach_a_relay_that_requires_them(
+    tmp_path: Path, security: str
+) -> None:
+    """A university relay speaks TLS (STARTTLS on 587 or TLS from the start on 465) and takes
+    the login only inside it; the certificate is checked against the host name."""
+    files = tls_files(tmp_path)
+    sheet = local_sheet(tmp_path)
+    with SmtpSink(password="right horse", tls=security, certificate=files) as sink:
+        mailer = SmtpMailer(
+            "127.0.0.1",
+            sink.port,
+            security=security,
+            user="mentoring",
+            password="right horse",
+            base_delay=0.0,
+            timeout=5,
+            tls_context=files.client_context(),
+        )
+        report = run_messages(sheet, mailer, mentors(), config(tmp_path), NOW)
+        # Without TLS this relay refuses: plain SMTP never reaches the login (STARTTLS), or
+        # gets no SMTP greeting at all (an SSL port).
+        plain = SmtpMailer(
+            "127.0.0.1",
+            sink.port,
+            security="none",
+            user="mentoring",
+            password="right horse",
+            timeout=1,
+        )
+        with pytest.raises((AccessError, smtplib.SMTPException, OSError)):
+            plain._connect()
+    assert sorted(sink.ids()) == sorted(DUE)
+    assert sum(report.sent.values()) == len(DUE) and not report.unknown
+
+
+def test_a_certificate_the_relay_cannot_prove_is_not_trusted(tmp_path: Path) -> None:
+    files = tls_files(tmp_path)
+    sheet = local_sheet(tmp_path)
+    with SmtpSink(tls="starttls", certificate=files) as sink:
+        # The system's trust store does not know this self-signed certificate: nothing is sent,
+        # and every message waits for the next run (never marked sent).
+        mailer = SmtpMailer(
+            "127.0.0.1", sink.port, security="starttls", base_delay=0.0, timeout=5, max_attempts=1
+        )
+        report = run_messages(sheet, mailer, mentors(), config(tmp_path), NOW)
+    assert sink.received == []
+    assert sum(report.sent.values()) == 0 and not report.unknown
+    assert set(outbox(sheet)) == set(DUE)
 
 
 def _project(root: Path, port: int) -> None:

@@ -144,6 +144,10 @@ class Config:
     student_email_domains: tuple[str, ...] = ()
     # The PII-free open-places status the nightly writes and the site build reads.
     open_places_file: str = "status/open-places.json"
+    # The PII-free programme figures the nightly writes beside it (`mentorship.outcomes`), and
+    # whether the site gets a "Programme in numbers" page drawn from them.
+    figures_file: str = "status/figures.json"
+    numbers_page: bool = False
     # What builds the public site: "mkdocs" (MkDocs + Material) or "zensical" (their successor).
     site_engine: str = "mkdocs"
     form: FormConfig = field(default_factory=FormConfig)
@@ -168,6 +172,11 @@ class Config:
     def open_places_path(self) -> Path:
         """The directory status file (slug -> open places)."""
         return self.root / self.open_places_file
+
+    @property
+    def figures_path(self) -> Path:
+        """The programme figures file (PII-free counts, see `mentorship.outcomes`)."""
+        return self.root / self.figures_file
 
     @property
     def mentors_path(self) -> Path:

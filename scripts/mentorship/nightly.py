@@ -36,6 +36,9 @@ from .messages.send import Mailer
 from .messages.stage import run_messages
 from .nightly_report import REPORT_FILE, REPORT_TAB, NightlyReport, report_rows, stale_profiles
 from .open_places import open_places, to_json
+from .outcomes.figures import Figures, ledger_figures
+from .outcomes.figures_file import configured_term
+from .outcomes.figures_file import write_figures as write_figures_file
 from .profiles import ProfileSet
 from .profiles.models import Mentor
 from .roster import reachable_mentors, sync_contact_form
@@ -215,3 +218,26 @@ def write_open_places(config: Config, report: NightlyReport, profiles: ProfileSe
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return True
+
+
+def programme_figures_now(
+    config: Config, spreadsheet: Spreadsheet, profiles: ProfileSet, report: NightlyReport
+) -> Figures:
+    """The configured term's PII-free figures after the run (one read); kept on the report
+    for the job summary's chart."""
+    figures = ledger_figures(
+        spreadsheet,
+        configured_term(config),
+        report.started,
+        profiles.mentors,
+        config.matching.max_profile_age_days,
+        profiles.taxonomy.industries,
+        profiles.taxonomy.languages,
+    )
+    report.figures = figures.to_dict()
+    return figures
+
+
+def write_figures(config: Config, figures: Figures) -> bool:
+    """Write the PII-free figures file beside the open places; True when it changed."""
+    return write_figures_file(config.figures_path, figures)

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from .calendar.stage import InviteReport
 from .intake import SyncReport
 from .matching.stage import MatchReport
 from .messages.stage import MessagesReport
+from .outcomes.render import mermaid_chart
 from .profiles import ProfileSet
 from .roster import ContactSyncReport
 from .scheduling import describe_local
@@ -62,6 +64,8 @@ class NightlyReport:
     # private report only.
     unlisted_slugs: list[str] = field(default_factory=list)
     contacts: ContactSyncReport | None = None
+    # The programme's PII-free figures (`mentorship.outcomes`), charted in the job summary.
+    figures: dict[str, Any] | None = None
 
     @property
     def unlisted(self) -> int:
@@ -153,6 +157,8 @@ class NightlyReport:
         lines += _count_table(self.counts())
         if self.messages:
             lines += [self.messages.public_markdown(), ""]
+        if self.figures is not None:
+            lines += [mermaid_chart(self.figures), ""]
         where = "the `Report` tab of the ledger spreadsheet, or `Report.md` beside a local ledger"
         lines += [
             f"The details (who, which rows, which times) are in {where}: only staff can read it.",
