@@ -9,8 +9,11 @@ what the driver's own record of the term says they should have, message by messa
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from collections import Counter
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from mentorship.ledger import RequestStatus
@@ -18,7 +21,12 @@ from mentorship.ledger import RequestStatus
 from tests.fake_google import FakeGoogle
 from tests.term_sim import Term, new_term
 from tests.term_sim.backend import rows
-from tests.term_sim.expect import all_messages, cancelled_matches, requests_by_student
+from tests.term_sim.expect import (
+    all_messages,
+    cancelled_matches,
+    expected_figures,
+    requests_by_student,
+)
 
 STUDENTS, MENTORS, WEEKS = 200, 60, 14
 
@@ -108,3 +116,24 @@ def test_every_person_gets_each_message_they_should_once_and_no_other(term: Term
         m: (recipients[m], to) for m, to in expected.items() if recipients.get(m, [to]) != [to]
     }
     assert wrong == {}, "a message went to someone else"
+
+
+def test_the_reports_figures_equal_the_ones_the_script_makes(term: Term, tmp_path: Path) -> None:
+    # The term's first answers come in the day before its first night.
+    first = (term.script.night_time(0) - dt.timedelta(days=1)).date().isoformat()
+    path = tmp_path / "figures.json"
+    result = term.cli(
+        "report",
+        "--term",
+        f"{first}:{term.script.term_end.isoformat()}",
+        "--json",
+        str(path),
+        "--now",
+        term.now(term.script.nights - 1),
+    )
+    assert result.exit_code == 0, result.output
+    figures = json.loads(path.read_text(encoding="utf-8"))
+    expected = expected_figures(term)
+    assert {k: figures[k] for k in expected} == expected
+    # The file is about programmes, never people.
+    assert "@" not in path.read_text(encoding="utf-8")

@@ -270,8 +270,10 @@ def expected_figures(term: Term) -> dict[str, object]:
     figures: dict[str, object] = {
         "requests": _shown(submitted, submitted),
         "valid_requests": _shown(submitted - invalid, submitted - invalid),
-        "closed_matches": _shown(closed, closed),
     }
+    if term.relationship_on:
+        # Without follow-ups a match cancelled after its first session is `cancelled`.
+        figures["closed_matches"] = _shown(closed, closed)
     ratings: dict[str, dict[str, dict[str, object]]] = {}
     for side, role in (("students", "student"), ("mentors", "mentor")):
         ratings[side] = {}
