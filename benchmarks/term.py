@@ -73,7 +73,15 @@ def main() -> None:
             kills=args.kills,
             fake=fake,
         )
+        term.keep_reports = False  # the table needs none, and at this size they are large
         began = time.perf_counter()
+
+        def progress(played: Term, night: int) -> None:
+            if night % 7 == 6:
+                spent = time.perf_counter() - began
+                print(f"week {night // 7 + 1} played ({spent:.0f} s)", file=sys.stderr, flush=True)
+
+        term.on_night.append(progress)
         term.play()
         total = time.perf_counter() - began
         log = term.log
