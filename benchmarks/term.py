@@ -77,9 +77,8 @@ def main() -> None:
         began = time.perf_counter()
 
         def progress(played: Term, night: int) -> None:
-            if night % 7 == 6:
-                spent = time.perf_counter() - began
-                print(f"week {night // 7 + 1} played ({spent:.0f} s)", file=sys.stderr, flush=True)
+            # Every night's row on stderr as it is played; the table comes at the end.
+            print(row(played, played.log[-1]), file=sys.stderr, flush=True)
 
         term.on_night.append(progress)
         term.play()
