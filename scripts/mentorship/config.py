@@ -126,6 +126,41 @@ class RosterConfig:
     contact_form_url: str = ""
 
 
+# The check-in form's questions: our field -> the default title (the setup guide's form).
+CHECKIN_QUESTIONS: dict[str, str] = {
+    "timestamp": "Timestamp",
+    "code": "Check-in code",
+    "role": "I am the",
+    "happened": "Did the session happen?",
+    "useful": "How useful was the session?",
+    "progress": "How much did it move the student towards their goals?",
+    "continue": "Would you like to keep meeting?",
+    "comment": "Anything the programme team should know? (private)",
+}
+CHECKIN_FIELDS = tuple(CHECKIN_QUESTIONS)
+
+
+@dataclass(frozen=True)
+class CheckinConfig:
+    """The check-in form (see `mentorship.relationship`): no `form_url`, no check-ins.
+
+    `worksheet` is its responses tab in the ledger spreadsheet; `code_entry` and `role_entry`
+    are the prefill ids of the "Check-in code" and "I am the" questions; `questions` maps
+    `CHECKIN_FIELDS` to the form's titles (defaults: `CHECKIN_QUESTIONS`).
+    """
+
+    form_url: str = ""
+    worksheet: str = "Form Responses 2"
+    code_entry: str = ""
+    role_entry: str = ""
+    questions: dict[str, str] = field(default_factory=lambda: dict(CHECKIN_QUESTIONS))
+
+    @property
+    def enabled(self) -> bool:
+        """True when check-in links go in invites and the nightly reads the answers."""
+        return bool(self.form_url.strip())
+
+
 @dataclass(frozen=True)
 class Config:
     """The whole `[tool.mentorship]` table, resolved against the project root."""
@@ -157,6 +192,7 @@ class Config:
     calendar: CalendarConfig = field(default_factory=CalendarConfig)
     messages: MessagesConfig = field(default_factory=MessagesConfig)
     roster: RosterConfig = field(default_factory=RosterConfig)
+    checkin: CheckinConfig = field(default_factory=CheckinConfig)
 
     @property
     def local_path(self) -> Path:
@@ -227,6 +263,7 @@ def parse_config(table: dict[str, Any], root: Path) -> Config:
     calendar = _build(CalendarConfig, table.pop("calendar", {}), f"{where}.calendar")
     messages = _messages(table.pop("messages", {}), f"{where}.messages")
     roster = _build(RosterConfig, table.pop("roster", {}), f"{where}.roster")
+    checkin = _checkin(table.pop("checkin", {}), f"{where}.checkin")
     questions = table.pop("questions", {})
     if not isinstance(questions, dict) or not all(isinstance(v, str) for v in questions.values()):
         raise ConfigError(f"{where}.questions must map field names to question titles (strings).")
@@ -269,7 +306,37 @@ def parse_config(table: dict[str, Any], root: Path) -> Config:
         calendar=calendar,
         messages=messages,
         roster=roster,
+        checkin=checkin,
     )
+
+
+def _checkin(table: Any, where: str) -> CheckinConfig:
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where} must be a table, not {type(table).__name__}.")
+    table = dict(table)
+    questions = table.pop("questions", {})
+    config = _build(CheckinConfig, table, where)
+    if not isinstance(questions, dict) or not all(isinstance(v, str) for v in questions.values()):
+        raise ConfigError(f"{where}.questions must map field names to question titles (strings).")
+    unknown = sorted(set(questions) - set(CHECKIN_FIELDS))
+    if unknown:
+        raise ConfigError(
+            f"{where}.questions: unknown field(s) {', '.join(unknown)}; "
+            f"known fields are {', '.join(CHECKIN_FIELDS)}."
+        )
+    empty = sorted(f for f, title in questions.items() if not title.strip())
+    if empty:
+        raise ConfigError(
+            f"{where}.questions: {', '.join(empty)} has no title; give the form's question "
+            "title, or leave the field out to use the default."
+        )
+    if config.enabled and not config.code_entry.strip():
+        raise ConfigError(
+            f"{where}: form_url is set but code_entry is empty; in the check-in form use "
+            '"Get pre-filled link", type anything as the check-in code, and copy its '
+            '"entry.<digits>" into code_entry (the setup guide shows how).'
+        )
+    return dataclasses.replace(config, questions={**CHECKIN_QUESTIONS, **questions})
 
 
 def _messages(table: Any, where: str) -> MessagesConfig:

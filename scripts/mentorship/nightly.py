@@ -1,4 +1,5 @@
-"""The nightly run: lock → sync → match → invite → unlock, and a Markdown report for staff.
+"""The nightly run: lock → sync → match → invite → check-ins → messages → unlock, and a
+Markdown report for staff.
 
 Each stage reads what the previous one wrote to the ledger and writes its own result back, so
 the run is safe by construction:
@@ -26,6 +27,7 @@ from collections.abc import Callable, Sequence
 
 from .calendar import Calendar
 from .calendar.stage import run_invites
+from .checkin_secret import checkin_secret
 from .config import Config
 from .errors import LockedError, MentorshipError
 from .intake import run_sync
@@ -41,6 +43,7 @@ from .outcomes.figures_file import configured_term
 from .outcomes.figures_file import write_figures as write_figures_file
 from .profiles import ProfileSet
 from .profiles.models import Mentor
+from .relationship.checkins import run_checkins
 from .roster import reachable_mentors, sync_contact_form
 
 log = logging.getLogger(__name__)
@@ -95,6 +98,7 @@ def run_nightly(
     Messages go out after the invites through `mailer` (None: messages are off).
     """
     began = clock()
+    checkin_secret(config, create=False)  # a missing secret stops the run before any write
 
     def lock_now() -> dt.datetime:
         return now + dt.timedelta(seconds=clock() - began)
@@ -121,6 +125,7 @@ def run_nightly(
         report.sync = run_sync(preview, config, profiles.taxonomy, mentors, now)
         report.match = run_match(preview, reachable, config, now)
         report.invites = run_invites(preview, calendar, reachable, config, now, dry_run=True)
+        report.checkins = run_checkins(preview, config, now, dry_run=True)
         if mailer is not None:
             report.messages = run_messages(preview, None, reachable, config, now, dry_run=True)
         for stage in (report.sync, report.match):
@@ -137,6 +142,8 @@ def run_nightly(
         report.match = run_match(spreadsheet, reachable, config, now)
         lock.refresh(lock_now())
         report.invites = run_invites(spreadsheet, calendar, reachable, config, now)
+        lock.refresh(lock_now())
+        report.checkins = run_checkins(spreadsheet, config, now)
         if mailer is not None:
             lock.refresh(lock_now())
             report.messages = run_messages(spreadsheet, mailer, reachable, config, now)

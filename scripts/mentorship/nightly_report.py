@@ -19,6 +19,7 @@ from .matching.stage import MatchReport
 from .messages.stage import MessagesReport
 from .outcomes.render import mermaid_chart
 from .profiles import ProfileSet
+from .relationship.checkins import CheckinReport
 from .roster import ContactSyncReport
 from .scheduling import describe_local
 
@@ -56,6 +57,7 @@ class NightlyReport:
     match: MatchReport | None = None
     invites: InviteReport | None = None
     messages: MessagesReport | None = None
+    checkins: CheckinReport | None = None
     stale: list[StaleProfile] = field(default_factory=list)
     profile_problems: int = 0
     lock_note: str = ""
@@ -155,6 +157,8 @@ class NightlyReport:
                 "",
             ]
         lines += _count_table(self.counts())
+        if self.checkins and self.checkins.enabled:
+            lines += [self.checkins.public_markdown(), ""]
         if self.messages:
             lines += [self.messages.public_markdown(), ""]
         if self.figures is not None:
@@ -244,6 +248,8 @@ class NightlyReport:
             lines += self._invite_table()
             lines += [f"- {line}" for line in self.invites.summary()]
             lines.append("")
+        if self.checkins and self.checkins.enabled:
+            lines += [self.checkins.private_markdown(), ""]
         if self.messages:
             lines += [self.messages.private_markdown(), ""]
         return "\n".join(lines).rstrip() + "\n"

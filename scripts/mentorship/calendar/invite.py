@@ -8,7 +8,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -26,6 +26,7 @@ REMINDERS: tuple[tuple[str, int], ...] = (("email", 24 * 60), ("popup", 30))
 """(method, minutes before the start): an email the day before and a pop-up half an hour before."""
 
 MAX_GOALS_CHARS = 1500
+_CHECKIN_LABELS = {"mentor": "Mentor's check-in", "student": "Student's check-in"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
@@ -129,8 +130,10 @@ def build_invite(
     slot: Slot,
     calendar: CalendarConfig,
     topics: Sequence[str] = (),
+    checkin_links: Mapping[str, str] = {},
 ) -> Invite:
-    """The invite for a match's first session at `slot` (`topics`: what the mentee ticked)."""
+    """The invite for a match's first session at `slot` (`topics`: what the mentee ticked;
+    `checkin_links`: role ("mentor", "student") -> that person's check-in form link)."""
     mentor = Participant(clean_text(mentor.name), mentor.email.strip(), mentor.timezone)
     student = Participant(clean_text(student.name), student.email.strip(), student.timezone)
     attendees = [Attendee(mentor.email, mentor.name), Attendee(student.email, student.name)]
@@ -142,7 +145,9 @@ def build_invite(
         match_id=match_id,
         event_id=event_id_for(match_id),
         summary=f"Mentoring: {mentor.name} & {student.name}",
-        description=describe(mentor, student, goals, slot, calendar, topics),
+        description=describe(
+            mentor, student, goals, slot, calendar, topics, checkin_links=checkin_links
+        ),
         start=slot.start,
         end=slot.end,
         timezone=mentor.timezone,
@@ -160,8 +165,11 @@ def describe(
     slot: Slot,
     calendar: CalendarConfig,
     topics: Sequence[str] = (),
+    *,
+    checkin_links: Mapping[str, str] = {},
 ) -> str:
-    """The event description: when (for each of them), goals, and how to prepare."""
+    """The event description: when (for each of them), goals, how to prepare, and the check-in
+    links (one per role in `checkin_links`)."""
     first = student.name.split()[0] if student.name.split() else student.name
     lines = [
         f"A first mentoring session between {mentor.name} (mentor) and {student.name} (mentee), "
@@ -187,6 +195,11 @@ def describe(
             lines.append(f"- How to prepare for a session: {preparing}")
         if checklist:
             lines.append(f"- Mentor's checklist: {checklist}")
+    if checkin_links:
+        lines += ["", "After the session, tell us how it went (two minutes, private to the team)"]
+        for role in ("mentor", "student"):
+            if checkin_links.get(role):
+                lines.append(f"- {_CHECKIN_LABELS[role]}: {checkin_links[role]}")
     contact = calendar.coordinator_email.strip()
     lines += [
         "",

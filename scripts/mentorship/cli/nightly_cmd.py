@@ -73,7 +73,7 @@ def nightly(
     report_path: str | None,
     now_text: str | None,
 ) -> None:
-    """Sync the form's answers, match students to mentors, send invites and messages, under a lock.
+    """Sync the form's answers, match, send invites, read check-ins, send messages, under a lock.
 
     Prints a summary of counts only (appended to $GITHUB_STEP_SUMMARY when that is set: on a
     public repository it is public). The private report, with rows, matches, names and times,

@@ -1,0 +1,1 @@
+"""The mentoring relationship after the first invite: check-ins and follow-up sessions."""
