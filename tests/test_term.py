@@ -21,8 +21,10 @@ from mentorship.ledger import RequestStatus
 from tests.fake_google import FakeGoogle
 from tests.term_sim import Term, new_term
 from tests.term_sim.backend import rows
+from tests.term_sim.checkins import codes_in
 from tests.term_sim.expect import (
     all_messages,
+    booked_events,
     cancelled_matches,
     expected_figures,
     requests_by_student,
@@ -137,3 +139,13 @@ def test_the_reports_figures_equal_the_ones_the_script_makes(term: Term, tmp_pat
     assert {k: figures[k] for k in expected} == expected
     # The file is about programmes, never people.
     assert "@" not in path.read_text(encoding="utf-8")
+
+
+def test_every_invite_carries_both_check_in_codes_of_its_session(term: Term) -> None:
+    texts = term.side.invite_texts()
+    booked = booked_events(term)
+    assert booked
+    for event_id, (match_id, number, _attempt, _start) in booked.items():
+        codes = codes_in(texts[event_id])
+        assert len(codes) == 2, f"{event_id}: the mentor's and the student's check-in links"
+        assert {c.rsplit("/", 1)[0] for c in codes} == {f"{match_id}/{number}"}, event_id
