@@ -104,3 +104,31 @@ def test_closed_before_the_first_session_counts_as_cancelled_but_not_after():
     settled = lifecycle.settle(requests, matches, NOW, STAMP)
     assert settled.rewaiting == ["r1"]
     assert [r["status"] for r in requests] == ["waiting", "matched"]
+
+
+def test_a_withdrawal_cancels_before_the_first_session_and_closes_after_it():
+    requests, matches = tables(
+        [{"request_id": "r1", "status": "withdrawn"}, {"request_id": "r2", "status": "withdrawn"}],
+        [
+            {
+                "match_id": "m1",
+                "request_id": "r1",
+                "status": "invited",
+                "event_id": "e1",
+                "event_start": "2026-12-02T18:00:00+00:00",
+            },
+            {
+                "match_id": "m2",
+                "request_id": "r2",
+                "status": "invited",
+                "event_id": "e2",
+                "event_start": "2026-11-20T18:00:00+00:00",
+            },
+        ],
+    )
+    settled = lifecycle.settle(requests, matches, NOW, STAMP)
+    # Before it: one cancellation of the coming session. After it: the past session stands and
+    # the relationship stage cancels only the sessions still to come.
+    assert [m["status"] for m in matches] == ["cancelled", "closed"]
+    assert settled.withdrawn == ["m1", "m2"]
+    assert [r["status"] for r in requests] == ["withdrawn", "withdrawn"]

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from mentorship.calendar.invite import event_id_for
 from mentorship.ledger import RequestStatus
 
 from tests.fake_google import FakeGoogle
@@ -23,11 +24,16 @@ from tests.term_sim import Term, new_term
 from tests.term_sim.backend import rows
 from tests.term_sim.checkins import codes_in
 from tests.term_sim.expect import (
+    CADENCE,
+    SESSIONS_PER_MATCH,
     all_messages,
     booked_events,
-    cancelled_matches,
+    expected_cancellations,
     expected_figures,
+    listed_quiet,
+    quiet_matches,
     requests_by_student,
+    said,
 )
 
 STUDENTS, MENTORS, WEEKS = 200, 60, 14
@@ -62,18 +68,94 @@ def test_the_script_exercises_every_event(term: Term) -> None:
     assert [n.night for n in term.log if n.killed] == sorted(term.script.kill_nights)
 
 
-def test_every_match_gets_its_invite_once_and_nothing_else_is_sent(term: Term) -> None:
+def test_every_session_invite_goes_once_and_every_cancellation_once(term: Term) -> None:
     invites = term.side.invites()
-    events = {m["event_id"] for m in term.matches.values() if m["event_id"]}
-    assert set(invites) == events, "an invite for no match, or a match whose invite never went"
+    booked = booked_events(term)
+    assert set(invites) == set(booked), "an invite for no session, or a session never sent"
     assert {e: c["invite"] for e, c in invites.items() if c["invite"] != 1} == {}
-    cancelled = {term.matches[m]["event_id"] for m in cancelled_matches(term)}
-    assert {e for e, c in invites.items() if c["cancel"]} == cancelled
+    # Cancelled: exactly the sessions still to come when their match ended or moved.
+    expected = expected_cancellations(term)
+    assert expected, "the script cancels matches with sessions to come"
+    cancelled = {e for e, c in invites.items() if c["cancel"]}
+    wrong = {
+        e: (booked[e], term.matches[booked[e][0]]["status"], e in expected)
+        for e in cancelled ^ expected
+    }
+    withdrawn = {m for a in term.actions if a.kind == "withdraw" for m in a.detail.split(",")}
+    assert cancelled == expected, (wrong, withdrawn & {v[0][0] for v in wrong.values()})
     assert {e: c["cancel"] for e, c in invites.items() if c["cancel"] > 1} == {}
 
 
+def test_every_match_gets_the_right_number_of_sessions(term: Term) -> None:
+    booked = booked_events(term)
+    numbers: dict[str, dict[int, list[tuple[int, str, dt.datetime]]]] = {}
+    for event_id, (match_id, number, attempt, start) in booked.items():
+        numbers.setdefault(match_id, {}).setdefault(number, []).append((attempt, event_id, start))
+    # Where a check-in said stop: (match id) -> (session number, the night it was sent).
+    stopped = {
+        a.subject.split("/")[0]: (int(a.subject.split("/")[1]), a.night)
+        for a in term.actions
+        if a.kind == "checkin" and a.detail == "stop"
+    }
+    term_end = dt.datetime.combine(term.script.term_end, dt.time(23, 59), dt.UTC)
+    full = 0
+    for match_id, sessions in numbers.items():
+        match = term.matches[match_id]
+        assert sorted(sessions) == list(range(1, len(sessions) + 1)), match_id
+        assert len(sessions) <= SESSIONS_PER_MATCH, match_id
+        for number, attempts in sessions.items():
+            assert sorted(a for a, _e, _s in attempts) == list(range(len(attempts))), match_id
+            for attempt, event_id, _start in attempts:
+                if number > 1 or attempt > 0:
+                    base = f"{match_id}.s{number}" + (f".{attempt}" if attempt else "")
+                    assert event_id == event_id_for(base), (match_id, number, attempt)
+        last = max(sessions)
+        if match_id in stopped:
+            # The next session may have been booked before the answer came (the session had
+            # ended); nothing is booked after it, and the match is completed.
+            number, night = stopped[match_id]
+            assert match["status"] in ("completed", "closed", "cancelled"), match_id
+            assert last <= number + 1, match_id
+            for later in sessions.get(number + 1, []):
+                assert term.first_seen[later[1]] < night, f"{match_id}: booked after stop"
+        elif match["status"] == "completed" and last < SESSIONS_PER_MATCH:
+            # Only the end of the term cuts a match short: the next session's cadence point
+            # (three weeks on) leaves too little of the term, or the pair had no common time
+            # left before it ended (a clock change can take their only overlap away).
+            start = max(s for _a, _e, s in sessions[last])
+            following = term.sessions.get(f"{match_id}/{last + 1}")
+            unbooked = following is not None and not following["event_id"]
+            assert unbooked or start + CADENCE > term_end - dt.timedelta(days=10), match_id
+        full += last == SESSIONS_PER_MATCH
+        for number in range(2, last + 1):
+            previous = min(s for _a, _e, s in sessions[number - 1])
+            first = min(s for a, _e, s in sessions[number] if a == 0)
+            assert first >= previous + CADENCE - dt.timedelta(days=2), (match_id, number)
+    assert full >= len(numbers) // 3, "most matches should have all their sessions"
+
+
+def test_term_end_completes_every_match_that_began(term: Term) -> None:
+    statuses = Counter(m["status"] for m in term.matches.values())
+    assert set(statuses) <= {"completed", "closed", "cancelled"}, statuses
+    for action in term.actions:
+        if action.kind == "cancel_after":
+            assert term.matches[action.detail]["status"] == "closed"
+            request = term.matches[action.detail]["request_id"]
+            later = [m for m in term.matches.values() if m["request_id"] == request]
+            assert len(later) == 1, "a closed match's student was matched again"
+        if action.kind == "cancel_before":
+            assert term.matches[action.detail]["status"] == "cancelled"
+    assert statuses["completed"] >= len(term.matches) // 2
+
+
+def test_quiet_matches_are_listed_for_staff(term: Term) -> None:
+    expected = quiet_matches(term)
+    assert expected, "the script leaves sessions without a check-in"
+    assert listed_quiet(term) == expected
+
+
 def test_a_cancelled_student_waits_again_and_never_meets_the_same_mentor(term: Term) -> None:
-    cancelled = {a.detail for a in term.actions if a.kind.startswith("cancel")}
+    cancelled = {a.detail for a in term.actions if a.kind == "cancel_before"}
     assert cancelled and all(term.matches[m]["status"] == "cancelled" for m in cancelled)
     by_request: dict[str, list[str]] = {}
     for match in term.matches.values():
@@ -118,6 +200,51 @@ def test_every_person_gets_each_message_they_should_once_and_no_other(term: Term
         m: (recipients[m], to) for m, to in expected.items() if recipients.get(m, [to]) != [to]
     }
     assert wrong == {}, "a message went to someone else"
+
+
+def test_every_invite_carries_check_in_links_that_work(term: Term) -> None:
+    answers = [a for a in term.actions if a.kind == "checkin"]
+    assert len(answers) >= len(term.matches), "most sessions get a check-in"
+    assert term.missing_codes == [], "an invite without its session's check-in code"
+    applied = {r.session for r in term.ratings}
+    for session_id in applied:
+        session = term.sessions[session_id]
+        assert session["mentor_at"] or session["student_at"], session_id
+
+
+def test_moved_and_missed_sessions_get_exactly_one_new_invite(term: Term) -> None:
+    rebooked = 0
+    for action in term.actions:
+        if action.kind != "checkin" or action.detail not in ("moved", "missed"):
+            continue
+        session_id, attempt = action.subject.rsplit("/", 1)
+        attempts = {int(a) for a, _event in term.bookings[session_id]}
+        match = term.matches[session_id.split("/")[0]]
+        if int(attempt) + 1 in attempts:
+            rebooked += 1
+        else:
+            # Not booked again: the match ended (term end, staff), or no common time was left
+            # before the term ended (the row kept no new event).
+            session = term.sessions[session_id]
+            ended = match["status"] in ("completed", "closed", "cancelled")
+            assert ended or session["status"] == "no_time", action
+    assert rebooked >= 3, "the script moves and misses sessions"
+    # Never more bookings of a number than its moved and missed answers allow.
+    answers = said(term)
+    for session_id, booked in term.bookings.items():
+        moves = sum(d in ("moved", "missed") for d in answers.get(session_id, []))
+        assert len(booked) <= moves + 1, session_id
+
+
+def test_forged_check_ins_are_not_applied_and_are_counted(term: Term) -> None:
+    forged = [a for a in term.actions if a.kind == "checkin" and a.detail == "forged"]
+    assert forged
+    assert f"Bad or missing code: {len(forged)}" in term.log[-1].summary
+    for action in forged:
+        session_id, attempt = action.subject.rsplit("/", 1)
+        session = term.sessions[session_id]
+        if session["attempt"] == attempt and session["status"] == "scheduled":
+            assert not session["student_at"] and not session["student_useful"], session_id
 
 
 def test_the_reports_figures_equal_the_ones_the_script_makes(term: Term, tmp_path: Path) -> None:

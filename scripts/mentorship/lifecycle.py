@@ -14,7 +14,8 @@ Requests (the Requests tab's `status`):
 | `matched`    | match  | The request holds a match. Back to `waiting` when that match is cancelled  |
 |              |        | (or closed before its first session), keeping `submitted_at`.             |
 | `withdrawn`  | staff  | The student stopped. Its live match is cancelled the same night (one       |
-|              |        | cancellation to both people) and the mentor's place is freed.             |
+|              |        | cancellation to both people) and the mentor's place is freed; after the   |
+|              |        | first session it is `closed` instead (only sessions to come cancelled).   |
 
 Matches (the Matches tab's `status`):
 
@@ -289,7 +290,12 @@ def settle(requests: Table, matches: Table, now: dt.datetime, stamp: str) -> Set
             out.closed.append(record["match_id"].strip())
             continue
         if request_states.get(rid) == RequestStatus.WITHDRAWN and state in LIVE:
-            matches.set(record, "status", MatchStatus.CANCELLED)
+            # After the first session the mentoring ended early: `closed`, so the sessions
+            # still to come are cancelled and the past one is not "cancelled" to both people.
+            ended = (
+                MatchStatus.CLOSED if _after_first_session(record, now) else MatchStatus.CANCELLED
+            )
+            matches.set(record, "status", ended)
             note = record["note"].strip()
             if WITHDRAWN_NOTE not in note:
                 matches.set(record, "note", "; ".join(x for x in (note, WITHDRAWN_NOTE) if x))

@@ -95,9 +95,8 @@ def mentor_messages(term: Term) -> dict[str, str]:
 
 
 def relationship_messages(term: Term) -> dict[str, str]:
-    """Issue 11's messages about the relationship, for the kinds the toolkit sends yet
-    (`messages.kinds`: `triggered`): a check-in reminder to both people of each quiet session,
-    a wrap-up to both people of each completed match."""
+    """Issue 11's messages about the relationship: a check-in reminder to both people of each
+    quiet session, a wrap-up to both people of each completed match."""
     from mentorship.messages import kinds
 
     email = {r["request_id"]: r["email"] for r in term.requests()}
@@ -107,15 +106,11 @@ def relationship_messages(term: Term) -> dict[str, str]:
         (kinds.CHECKIN_REMINDER_STUDENT, "student"),
         (kinds.CHECKIN_REMINDER_MENTOR, "mentor"),
     ):
-        if not kind.triggered:
-            continue
         for match_id, number in quiet_sessions(term):
             match = term.matches[match_id]
             to = email[match["request_id"]] if audience == "student" else mentors[match["mentor"]]
             expected[kinds.message_id(kind, match_id, number)] = to
     for kind, audience in ((kinds.WRAP_UP_STUDENT, "student"), (kinds.WRAP_UP_MENTOR, "mentor")):
-        if not kind.triggered:
-            continue
         for match_id, match in term.matches.items():
             if match["status"] == "completed":
                 to = (

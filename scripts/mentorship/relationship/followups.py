@@ -250,7 +250,7 @@ def decide(
                 stamp,
                 sessions,
                 out,
-                calendar=state != MatchStatus.CANCELLED,
+                first_is_theirs=state == MatchStatus.CANCELLED,
             ):
                 out.ended.append((match_id, state))
             continue
@@ -350,7 +350,7 @@ def _follow(
     if why:
         _set(matches, match, stamp, status=MatchStatus.COMPLETED)
         out.completed.append((match_id, why))
-        _end_sessions(match, own, MatchStatus.COMPLETED, now, stamp, sessions, out, calendar=True)
+        _end_sessions(match, own, MatchStatus.COMPLETED, now, stamp, sessions, out)
         return
 
     for number, row in sorted(own.items()):
@@ -423,15 +423,18 @@ def _end_sessions(
     sessions: Table,
     out: Decisions,
     *,
-    calendar: bool,
+    first_is_theirs: bool = False,
 ) -> bool:
     """End the sessions still to come of a match that ended; True when any was to come.
 
-    A cancelled match's first event is the invite stage's to cancel (`calendar` False).
+    Their events are cancelled once, except a cancelled match's first session, whose event is
+    the Matches row's and the invite stage's to cancel (`first_is_theirs`); its follow-ups are
+    always ours.
     """
     why = f"match {state}"
     found = False
-    for row in own.values():
+    for number, row in own.items():
+        calendar = not (first_is_theirs and number == 1)
         row_state = lifecycle.session_state(row["status"])
         start = parse_start(row["start"])
         if row_state == SessionStatus.NO_TIME or (
