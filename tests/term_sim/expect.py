@@ -252,16 +252,37 @@ def _shown(value: float | int | None, people: int) -> object:
     return round(value, 2) if isinstance(value, float) else value
 
 
+def withdrawn_after_first_session(term: Term) -> set[str]:
+    """Matches whose student withdrew once their first session had begun: `closed`."""
+    out = set()
+    for action in term.actions:
+        if action.kind != "withdraw":
+            continue
+        when = term.script.night_time(action.night)
+        for match_id in filter(None, action.detail.split(",")):
+            ended = term.ended.get(match_id)
+            if ended is not None and ended < action.night:
+                continue  # completed (a side said stop) before the student withdrew
+            match = term.matches[match_id]
+            start = _aware(match["event_start"]) if match["event_start"] else None
+            if match["event_id"] and start is not None and start <= when:
+                out.add(match_id)
+    return out
+
+
 def expected_figures(term: Term) -> dict[str, object]:
     """The figures of `mentorship report --json` that the script alone decides.
 
     Requests: every answer sent; valid: all but the unusable ones (the script sends no
-    duplicates); closed: the matches staff cancelled after their first session; ratings: what
+    duplicates); closed: the matches staff cancelled, or whose student withdrew, after their
+    first session; ratings: what
     the script's check-ins said (a forged check-in is not applied), per side and question.
     """
     submitted = sum(a.kind == "submit" for a in term.actions)
     invalid = sum(s.invalid for s in term.script.students)
-    closed = sum(a.kind == "cancel_after" for a in term.actions)
+    closed = sum(a.kind == "cancel_after" for a in term.actions) + len(
+        withdrawn_after_first_session(term)
+    )
     figures: dict[str, object] = {
         "requests": _shown(submitted, submitted),
         "valid_requests": _shown(submitted - invalid, submitted - invalid),
