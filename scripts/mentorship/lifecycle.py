@@ -292,10 +292,10 @@ def settle(requests: Table, matches: Table, now: dt.datetime, stamp: str) -> Set
         if request_states.get(rid) == RequestStatus.WITHDRAWN and state in LIVE:
             # After the first session the mentoring ended early: `closed`, so the sessions
             # still to come are cancelled and the past one is not "cancelled" to both people.
-            ended = (
+            outcome = (
                 MatchStatus.CLOSED if _after_first_session(record, now) else MatchStatus.CANCELLED
             )
-            matches.set(record, "status", ended)
+            matches.set(record, "status", outcome)
             note = record["note"].strip()
             if WITHDRAWN_NOTE not in note:
                 matches.set(record, "note", "; ".join(x for x in (note, WITHDRAWN_NOTE) if x))
