@@ -62,6 +62,7 @@ def test_a_ready_google_setup_is_all_green(setup):
         "form url",
         "form prefill id",
         "form time-zone prefill id",
+        "check-ins",
         "messages",
         "run lock",
     ]

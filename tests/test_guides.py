@@ -28,12 +28,29 @@ SECRETS = (
     "GCP_WORKLOAD_IDENTITY_PROVIDER",
     "GCP_SERVICE_ACCOUNT",
     "MENTORSHIP_SMTP_PASSWORD",
+    "MENTORSHIP_CHECKIN_SECRET",
 )
 
 
 @pytest.mark.parametrize("field", sorted(set(QUESTIONS) - {"timestamp"}))
 def test_every_configured_question_title_is_in_the_setup_guides_form_table(field):
     assert f"| `{QUESTIONS[field]}` |" in SETUP
+
+
+@pytest.mark.parametrize("field", sorted(set(cfg.CHECKIN_FIELDS) - {"timestamp"}))
+def test_every_check_in_question_title_is_in_the_setup_guides_check_in_table(field):
+    assert f"| `{cfg.CHECKIN_QUESTIONS[field]}` |" in SETUP
+
+
+def test_the_check_in_choices_the_guide_gives_read_as_what_they_say():
+    from mentorship.relationship.checkin_answers import parse_happened, parse_role
+
+    row = re.search(r"\| `Did the session happen\?` \| Multiple choice \| (.+?) \|", SETUP)
+    assert row, "the guide lists the choices of 'Did the session happen?'"
+    choices = re.findall(r"`([^`]+)`", row.group(1))
+    assert [parse_happened(c) for c in choices] == ["held", "moved", "missed", "cancelled"]
+    assert "| `I am the` | Multiple choice | `Mentor`, `Student` |" in SETUP
+    assert [parse_role("Mentor"), parse_role("Student")] == ["mentor", "student"]
 
 
 @pytest.mark.parametrize("option", FORM_OPTIONS)
@@ -74,6 +91,7 @@ def test_every_setting_the_setup_guide_shows_is_a_real_key():
                 cfg.ScheduleConfig,
                 cfg.MessagesConfig,
                 cfg.RelationshipConfig,
+                cfg.CheckinConfig,
             )
             for f in dataclasses.fields(kind)
         }

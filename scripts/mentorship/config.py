@@ -127,6 +127,41 @@ class RosterConfig:
     contact_form_url: str = ""
 
 
+# The check-in form's questions: our field -> the default title (the setup guide's form).
+CHECKIN_QUESTIONS: dict[str, str] = {
+    "timestamp": "Timestamp",
+    "code": "Check-in code",
+    "role": "I am the",
+    "happened": "Did the session happen?",
+    "useful": "How useful was the session?",
+    "progress": "How much did it move the student towards their goals?",
+    "continue": "Would you like to keep meeting?",
+    "comment": "Anything the programme team should know? (private)",
+}
+CHECKIN_FIELDS = tuple(CHECKIN_QUESTIONS)
+
+
+@dataclass(frozen=True)
+class CheckinConfig:
+    """The check-in form (see `mentorship.relationship`): no `form_url`, no check-ins.
+
+    `worksheet` is its responses tab in the ledger spreadsheet; `code_entry` and `role_entry`
+    are the prefill ids of the "Check-in code" and "I am the" questions; `questions` maps
+    `CHECKIN_FIELDS` to the form's titles (defaults: `CHECKIN_QUESTIONS`).
+    """
+
+    form_url: str = ""
+    worksheet: str = "Form Responses 2"
+    code_entry: str = ""
+    role_entry: str = ""
+    questions: dict[str, str] = field(default_factory=lambda: dict(CHECKIN_QUESTIONS))
+
+    @property
+    def enabled(self) -> bool:
+        """True when check-in links go in invites and the nightly reads the answers."""
+        return bool(self.form_url.strip())
+
+
 @dataclass(frozen=True)
 class RelationshipConfig:
     """Follow-up sessions after the first invite (see `mentorship.relationship`).
@@ -165,6 +200,10 @@ class Config:
     student_email_domains: tuple[str, ...] = ()
     # The PII-free open-places status the nightly writes and the site build reads.
     open_places_file: str = "status/open-places.json"
+    # The PII-free programme figures the nightly writes beside it (`mentorship.outcomes`), and
+    # whether the site gets a "Programme in numbers" page drawn from them.
+    figures_file: str = "status/figures.json"
+    numbers_page: bool = False
     # What builds the public site: "mkdocs" (MkDocs + Material) or "zensical" (their successor).
     site_engine: str = "mkdocs"
     form: FormConfig = field(default_factory=FormConfig)
@@ -175,6 +214,7 @@ class Config:
     messages: MessagesConfig = field(default_factory=MessagesConfig)
     roster: RosterConfig = field(default_factory=RosterConfig)
     relationship: RelationshipConfig = field(default_factory=RelationshipConfig)
+    checkin: CheckinConfig = field(default_factory=CheckinConfig)
 
     @property
     def local_path(self) -> Path:
@@ -190,6 +230,11 @@ class Config:
     def open_places_path(self) -> Path:
         """The directory status file (slug -> open places)."""
         return self.root / self.open_places_file
+
+    @property
+    def figures_path(self) -> Path:
+        """The programme figures file (PII-free counts, see `mentorship.outcomes`)."""
+        return self.root / self.figures_file
 
     @property
     def mentors_path(self) -> Path:
@@ -241,6 +286,7 @@ def parse_config(table: dict[str, Any], root: Path) -> Config:
     messages = _messages(table.pop("messages", {}), f"{where}.messages")
     roster = _build(RosterConfig, table.pop("roster", {}), f"{where}.roster")
     relationship = _relationship(table.pop("relationship", {}), f"{where}.relationship")
+    checkin = _checkin(table.pop("checkin", {}), f"{where}.checkin")
     questions = table.pop("questions", {})
     if not isinstance(questions, dict) or not all(isinstance(v, str) for v in questions.values()):
         raise ConfigError(f"{where}.questions must map field names to question titles (strings).")
@@ -284,6 +330,7 @@ def parse_config(table: dict[str, Any], root: Path) -> Config:
         messages=messages,
         roster=roster,
         relationship=relationship,
+        checkin=checkin,
     )
 
 
@@ -301,6 +348,35 @@ def _relationship(table: Any, where: str) -> RelationshipConfig:
                 f'or "" for none, not {config.term_end!r}.'
             ) from None
     return config
+
+
+def _checkin(table: Any, where: str) -> CheckinConfig:
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where} must be a table, not {type(table).__name__}.")
+    table = dict(table)
+    questions = table.pop("questions", {})
+    config = _build(CheckinConfig, table, where)
+    if not isinstance(questions, dict) or not all(isinstance(v, str) for v in questions.values()):
+        raise ConfigError(f"{where}.questions must map field names to question titles (strings).")
+    unknown = sorted(set(questions) - set(CHECKIN_FIELDS))
+    if unknown:
+        raise ConfigError(
+            f"{where}.questions: unknown field(s) {', '.join(unknown)}; "
+            f"known fields are {', '.join(CHECKIN_FIELDS)}."
+        )
+    empty = sorted(f for f, title in questions.items() if not title.strip())
+    if empty:
+        raise ConfigError(
+            f"{where}.questions: {', '.join(empty)} has no title; give the form's question "
+            "title, or leave the field out to use the default."
+        )
+    if config.enabled and not config.code_entry.strip():
+        raise ConfigError(
+            f"{where}: form_url is set but code_entry is empty; in the check-in form use "
+            '"Get pre-filled link", type anything as the check-in code, and copy its '
+            '"entry.<digits>" into code_entry (the setup guide shows how).'
+        )
+    return dataclasses.replace(config, questions={**CHECKIN_QUESTIONS, **questions})
 
 
 def _messages(table: Any, where: str) -> MessagesConfig:

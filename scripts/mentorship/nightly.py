@@ -1,4 +1,5 @@
-"""The nightly run: lock → sync → match → invite → relationship → messages → unlock, and reports.
+"""The nightly run: lock → sync → match → invite → check-ins → follow-ups → messages → unlock,
+and a Markdown report for staff.
 
 Each stage reads what the previous one wrote to the ledger and writes its own result back, so
 the run is safe by construction:
@@ -26,6 +27,7 @@ from collections.abc import Callable, Sequence
 
 from .calendar import Calendar
 from .calendar.stage import run_invites
+from .checkin_secret import checkin_secret
 from .config import Config
 from .errors import LockedError, MentorshipError
 from .intake import run_sync
@@ -36,8 +38,12 @@ from .messages.send import Mailer
 from .messages.stage import run_messages
 from .nightly_report import REPORT_FILE, REPORT_TAB, NightlyReport, report_rows, stale_profiles
 from .open_places import open_places, to_json
+from .outcomes.figures import Figures, ledger_figures
+from .outcomes.figures_file import configured_term
+from .outcomes.figures_file import write_figures as write_figures_file
 from .profiles import ProfileSet
 from .profiles.models import Mentor
+from .relationship.checkins import run_checkins
 from .relationship.stage import run_relationship
 from .roster import reachable_mentors, sync_contact_form
 
@@ -93,6 +99,7 @@ def run_nightly(
     Messages go out after the invites through `mailer` (None: messages are off).
     """
     began = clock()
+    checkin_secret(config, create=False)  # a missing secret stops the run before any write
 
     def lock_now() -> dt.datetime:
         return now + dt.timedelta(seconds=clock() - began)
@@ -119,6 +126,7 @@ def run_nightly(
         report.sync = run_sync(preview, config, profiles.taxonomy, mentors, now)
         report.match = run_match(preview, reachable, config, now)
         report.invites = run_invites(preview, calendar, reachable, config, now, dry_run=True)
+        report.checkins = run_checkins(preview, config, now, dry_run=True)
         report.relationship = run_relationship(
             preview, calendar, reachable, config, now, dry_run=True
         )
@@ -138,6 +146,9 @@ def run_nightly(
         report.match = run_match(spreadsheet, reachable, config, now)
         lock.refresh(lock_now())
         report.invites = run_invites(spreadsheet, calendar, reachable, config, now)
+        lock.refresh(lock_now())
+        report.checkins = run_checkins(spreadsheet, config, now)
+        # Follow-ups read the answers the check-ins just wrote (no heartbeat of their own).
         report.relationship = run_relationship(spreadsheet, calendar, reachable, config, now)
         if mailer is not None:
             lock.refresh(lock_now())
@@ -223,3 +234,26 @@ def write_open_places(config: Config, report: NightlyReport, profiles: ProfileSe
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return True
+
+
+def programme_figures_now(
+    config: Config, spreadsheet: Spreadsheet, profiles: ProfileSet, report: NightlyReport
+) -> Figures:
+    """The configured term's PII-free figures after the run (one read); kept on the report
+    for the job summary's chart."""
+    figures = ledger_figures(
+        spreadsheet,
+        configured_term(config),
+        report.started,
+        profiles.mentors,
+        config.matching.max_profile_age_days,
+        profiles.taxonomy.industries,
+        profiles.taxonomy.languages,
+    )
+    report.figures = figures.to_dict()
+    return figures
+
+
+def write_figures(config: Config, figures: Figures) -> bool:
+    """Write the PII-free figures file beside the open places; True when it changed."""
+    return write_figures_file(config.figures_path, figures)

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from .calendar.stage import InviteReport
 from .intake import SyncReport
 from .matching.stage import MatchReport
 from .messages.stage import MessagesReport
+from .outcomes.render import mermaid_chart
 from .profiles import ProfileSet
+from .relationship.checkins import CheckinReport
 from .relationship.stage import RelationshipReport
 from .roster import ContactSyncReport
 from .scheduling import describe_local
@@ -56,6 +59,7 @@ class NightlyReport:
     invites: InviteReport | None = None
     messages: MessagesReport | None = None
     relationship: RelationshipReport | None = None
+    checkins: CheckinReport | None = None
     stale: list[StaleProfile] = field(default_factory=list)
     profile_problems: int = 0
     lock_note: str = ""
@@ -64,6 +68,8 @@ class NightlyReport:
     # private report only.
     unlisted_slugs: list[str] = field(default_factory=list)
     contacts: ContactSyncReport | None = None
+    # The programme's PII-free figures (`mentorship.outcomes`), charted in the job summary.
+    figures: dict[str, Any] | None = None
 
     @property
     def unlisted(self) -> int:
@@ -157,8 +163,12 @@ class NightlyReport:
                 "",
             ]
         lines += _count_table(self.counts())
+        if self.checkins and self.checkins.enabled:
+            lines += [self.checkins.public_markdown(), ""]
         if self.messages:
             lines += [self.messages.public_markdown(), ""]
+        if self.figures is not None:
+            lines += [mermaid_chart(self.figures), ""]
         where = "the `Report` tab of the ledger spreadsheet, or `Report.md` beside a local ledger"
         lines += [
             f"The details (who, which rows, which times) are in {where}: only staff can read it.",
@@ -258,6 +268,8 @@ class NightlyReport:
             lines.append("")
         if self.relationship:
             lines += self.relationship.private_lines()
+        if self.checkins and self.checkins.enabled:
+            lines += [self.checkins.private_markdown(), ""]
         if self.messages:
             lines += [self.messages.private_markdown(), ""]
         return "\n".join(lines).rstrip() + "\n"

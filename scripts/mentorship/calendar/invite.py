@@ -8,7 +8,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -27,6 +27,7 @@ REMINDERS: tuple[tuple[str, int], ...] = (("email", 24 * 60), ("popup", 30))
 
 MAX_GOALS_CHARS = 1500
 FINAL_NOTE = "This is your last session; the check-in after it is the wrap-up."
+_CHECKIN_LABELS = {"mentor": "Mentor's check-in", "student": "Student's check-in"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
@@ -133,8 +134,10 @@ def build_invite(
     number: int = 1,
     sessions: int = 1,
     final: bool = False,
+    checkin_links: Mapping[str, str] = {},
 ) -> Invite:
-    """The invite for session `number` of a match at `slot` (`topics`: what the mentee ticked).
+    """The invite for session `number` of a match at `slot` (`topics`: what the mentee ticked;
+    `checkin_links`: role ("mentor", "student") -> that person's check-in form link).
 
     Session 1 of 1 is the first invite as it always read; a follow-up says "session 2 of 4",
     and `final` says it is the last session (its check-in is the wrap-up).
@@ -152,7 +155,16 @@ def build_invite(
         summary=f"Mentoring: {mentor.name} & {student.name}"
         + (f" (session {number} of {sessions})" if sessions > 1 else ""),
         description=describe(
-            mentor, student, goals, slot, calendar, topics, number, sessions, final
+            mentor,
+            student,
+            goals,
+            slot,
+            calendar,
+            topics,
+            number,
+            sessions,
+            final,
+            checkin_links=checkin_links,
         ),
         start=slot.start,
         end=slot.end,
@@ -174,8 +186,11 @@ def describe(
     number: int = 1,
     sessions: int = 1,
     final: bool = False,
+    *,
+    checkin_links: Mapping[str, str] = {},
 ) -> str:
-    """The event description: when (for each of them), goals, and how to prepare."""
+    """The event description: when (for each of them), goals, how to prepare, and the check-in
+    links (one per role in `checkin_links`)."""
     first = student.name.split()[0] if student.name.split() else student.name
     which = "A first mentoring session" if number == 1 else f"Mentoring session {number}"
     if sessions > 1:
@@ -208,6 +223,11 @@ def describe(
             lines.append(f"- How to prepare for a session: {preparing}")
         if checklist:
             lines.append(f"- Mentor's checklist: {checklist}")
+    if checkin_links:
+        lines += ["", "After the session, tell us how it went (two minutes, private to the team)"]
+        for role in ("mentor", "student"):
+            if checkin_links.get(role):
+                lines.append(f"- {_CHECKIN_LABELS[role]}: {checkin_links[role]}")
     contact = calendar.coordinator_email.strip()
     lines += [
         "",

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from .. import lifecycle
+from ..checkin_secret import checkin_secret
 from ..config import Config
 from ..errors import ConfigError
 from ..ledger import (
@@ -42,6 +43,7 @@ from ..ledger import (
     utc_timestamp,
 )
 from ..profiles.models import Mentor
+from ..relationship.checkin_codes import checkin_links
 from ..relationship.followups import booked_times
 from ..scheduling import Availability, Interval, Rules, find_slot, zone
 from ..weekly import parse_windows
@@ -149,6 +151,8 @@ def run_invites(
         rules = Rules.of(config.schedule)
     except ValueError as exc:
         raise ConfigError(f"[tool.mentorship.schedule]: {exc}.") from None
+    # Check-in links need the secret: a missing one stops the stage before anything is sent.
+    secret = checkin_secret(config, create=not dry_run)
     report = InviteReport(dry_run=dry_run)
     tabs = spreadsheet.read([REQUESTS, MATCHES, SESSIONS])
     if tabs.get(MATCHES) is None:
@@ -204,7 +208,7 @@ def run_invites(
 
     # 2. Slots for approved matches (and those that found no time before).
     plans = _plan(
-        matches, sessions, requests, by_slug, calendar, config, rules, now, report, change
+        matches, sessions, requests, by_slug, calendar, config, rules, now, report, change, secret
     )
     report.invites = [p.invite for p in plans]
     if dry_run:
@@ -251,6 +255,7 @@ def _plan(
     now: dt.datetime,
     report: InviteReport,
     change: _Change,
+    secret: bytes | None = None,
 ) -> list[_Plan]:
     """Find a slot and build the invite for each match to invite; note the ones without."""
     session = dt.timedelta(minutes=rules.session_minutes)
@@ -327,6 +332,7 @@ def _plan(
             slot=slot,
             calendar=config.calendar,
             topics=split_list(request["topics"]),
+            checkin_links=checkin_links(config, secret, match_id, 1) if secret else {},
         )
         if attempt(record):
             invite = dataclasses.replace(invite, event_id=event_id_of(match_id, attempt(record)))

@@ -58,6 +58,7 @@ from . import (  # noqa: E402,F401
     messages_cmd,
     nightly_cmd,
     profiles_cmds,
+    report_cmd,
     roster_cmds,
     site_cmd,
     sync_cmd,

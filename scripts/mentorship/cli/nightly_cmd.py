@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import logging
 import os
 from pathlib import Path
 
 import click
 
-from ..errors import ConfigError
+from ..errors import ConfigError, MentorshipError
 from . import main
+
+log = logging.getLogger(__name__)
 
 SETTLE_ENV = "MENTORSHIP_LOCK_SETTLE_SECONDS"
 
@@ -70,12 +73,13 @@ def nightly(
     report_path: str | None,
     now_text: str | None,
 ) -> None:
-    """Sync the form's answers, match students to mentors, send invites and messages, under a lock.
+    """Sync the form's answers, match, send invites, read check-ins, send messages, under a lock.
 
     Prints a summary of counts only (appended to $GITHUB_STEP_SUMMARY when that is set: on a
     public repository it is public). The private report, with rows, matches, names and times,
     replaces the ledger's `Report` tab (local backend: Report.md beside the ledger), and the
-    directory's open places are written to `open_places_file`. A dry run writes neither.
+    directory's open places are written to `open_places_file` and the programme's PII-free
+    figures to `figures_file` (charted in the summary). A dry run writes none of these.
     Exit 0 when the run finished (what needs staff is in the report; with --strict it makes
     it exit 1), 2 on a configuration or access error or when another run holds the lock.
 
@@ -84,7 +88,13 @@ def nightly(
     # Imported here so that `mentorship --help` and the other commands stay quick (scipy).
     from ..backends import open_calendar, open_mailer, open_spreadsheet
     from ..config import load_config
-    from ..nightly import run_nightly, write_open_places, write_private_report
+    from ..nightly import (
+        programme_figures_now,
+        run_nightly,
+        write_figures,
+        write_open_places,
+        write_private_report,
+    )
     from ..profiles import load_profiles
 
     now = _now(now_text)
@@ -104,7 +114,6 @@ def nightly(
         settle=_settle(),
         mailer=open_mailer(config),
     )
-    public = report.public_markdown()
     private = report.to_markdown()
     places = []
     if report_path:
@@ -114,6 +123,15 @@ def nightly(
         places.append(write_private_report(config, spreadsheet, private))
         if write_open_places(config, report, profiles):
             places.append(f"open places: {config.open_places_file} updated")
+        try:
+            figures = programme_figures_now(config, spreadsheet, profiles, report)
+        except MentorshipError as exc:
+            # The run's work is done and recorded; stale figures wait for the next night.
+            log.warning("The programme figures were not updated: %s", exc)
+        else:
+            if write_figures(config, figures):
+                places.append(f"figures: {config.figures_file} updated")
+    public = report.public_markdown()
     click.echo(public)
     if places:
         click.echo("Written: " + "; ".join(places) + ".")

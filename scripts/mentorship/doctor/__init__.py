@@ -13,6 +13,9 @@ guide. Checks, in order (a failed one stops only the checks that depend on it):
 - the private roster (`Mentors` tab, or `Mentors.csv` in the ledger folder) exists and its
   rows are usable; how many mentors it cannot reach yet;
 - the form's address looks like a Google Form and its prefill id is `entry.<digits>`;
+- check-ins (when `[tool.mentorship.checkin]` form_url is set): the form's address and prefill
+  ids, the secret that signs check-in codes (`MENTORSHIP_CHECKIN_SECRET`, or the local key),
+  and the check-in responses tab with every configured title;
 - messages: where they go (and, for Gmail, the extra delegation scope), the SMTP password in
   the environment, and every message template parses;
 - whether a nightly run holds the ledger lock right now.
@@ -29,6 +32,7 @@ from pathlib import Path
 
 from ..config import Config, load_config
 from ..errors import MentorshipError
+from .checkins import check_checkin_form
 from .checks import (
     Finding,
     check_form,
@@ -97,6 +101,7 @@ def diagnose(
     # The lock goes last: it is the state of tonight's run, not part of the setup.
     findings += [f for f in ledger if f.check != "run lock"]
     findings.extend(check_form(config))
+    findings.extend(check_checkin_form(config, env))
     findings.extend(check_messages(config, env))
     findings += [f for f in ledger if f.check == "run lock"]
     return findings

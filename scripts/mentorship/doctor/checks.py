@@ -259,6 +259,10 @@ def local_checks(config: Config, now: dt.datetime) -> Iterator[Finding]:
         )
     yield finding
     yield check_roster(config, sheet)
+    if config.checkin.enabled:
+        from .checkins import check_checkin_tab
+
+        yield check_checkin_tab(config, sheet)
     yield check_lock(sheet, now)
 
 

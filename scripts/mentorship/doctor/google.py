@@ -119,6 +119,10 @@ def google_checks(
         yield Finding(True, "spreadsheet", f"opened {config.spreadsheet_key} and read it")
         yield check_questions(config, values, "the spreadsheet")
         yield check_roster(config, opened)
+        if config.checkin.enabled:
+            from .checkins import check_checkin_tab
+
+            yield check_checkin_tab(config, opened)
     calendar_id = config.calendar.calendar_id
     if calendar_probe is not None:
         try:

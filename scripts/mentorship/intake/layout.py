@@ -55,18 +55,27 @@ def title_key(title: str) -> str:
     return " ".join(title.split()).casefold()
 
 
-def resolve_layout(header: Sequence[str], questions: Mapping[str, str], tab: str) -> Layout:
+def resolve_layout(
+    header: Sequence[str],
+    questions: Mapping[str, str],
+    tab: str,
+    *,
+    required: Sequence[str] = REQUIRED_FIELDS,
+    section: str = "[tool.mentorship.questions]",
+) -> Layout:
     """Find each configured question title in the header row.
 
     Titles compare ignoring letter case and runs of spaces. Raises ConfigError when a required
     field is not configured and LedgerError when a required title is not in the header.
+    `required` and `section` (where the titles are configured) default to the request form's;
+    the check-in form passes its own.
     """
-    unset = [f for f in REQUIRED_FIELDS if not questions.get(f, "").strip()]
+    unset = [f for f in required if not questions.get(f, "").strip()]
     if unset:
         raise ConfigError(
-            "[tool.mentorship.questions] must give the form's question title for "
+            f"{section} must give the form's question title for "
             + ", ".join(unset)
-            + " (these answers are required for matching)."
+            + " (these answers are required)."
         )
     by_title: dict[str, list[int]] = defaultdict(list)
     warnings: list[str] = []
@@ -92,12 +101,12 @@ def resolve_layout(header: Sequence[str], questions: Mapping[str, str], tab: str
                     f"{', '.join(column_letter(i) for i in found)}; each row uses the rightmost "
                     "one it answered."
                 )
-        elif name in REQUIRED_FIELDS:
+        elif name in required:
             missing_required.append((name, title))
         else:
             warnings.append(
                 f"{tab} has no column {title!r} (questions.{name}); that answer is left empty. "
-                "If the question was renamed, put its new title in [tool.mentorship.questions]."
+                f"If the question was renamed, put its new title in {section}."
             )
     if missing_required:
         present = [str(c).strip() for c in header if str(c).strip()]
@@ -112,6 +121,6 @@ def resolve_layout(header: Sequence[str], questions: Mapping[str, str], tab: str
             + "\nThe titles in row 1 are: "
             + (", ".join(repr(t) for t in present) or "(none)")
             + ".\nIf a question was renamed in the form, put its current title in "
-            "[tool.mentorship.questions] in pyproject.toml."
+            f"{section} in pyproject.toml."
         )
     return Layout(columns, tuple(warnings))

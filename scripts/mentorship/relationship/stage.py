@@ -20,6 +20,7 @@ from typing import TypeVar
 from ..calendar import BATCH_SIZE, Calendar, Outcome
 from ..calendar.invite import Invite, Participant, build_invite
 from ..calendar.stage import people_of
+from ..checkin_secret import checkin_secret
 from ..config import Config
 from ..errors import ConfigError
 from ..ledger import (
@@ -39,6 +40,7 @@ from ..ledger import (
 from ..lifecycle import UnknownStatus
 from ..profiles.models import Mentor
 from ..scheduling import Interval, Rules, describe_local, find_slot, zone
+from .checkin_codes import checkin_links
 from .followups import (
     NO_TIME_NOTE,
     Booking,
@@ -208,6 +210,8 @@ def run_relationship(
     except ValueError as exc:
         raise ConfigError(f"[tool.mentorship.schedule]: {exc}.") from None
     terms = Terms.of(config.relationship, rules)
+    # Each follow-up invite carries that session's check-in links (when check-ins are on).
+    secret = checkin_secret(config, create=not dry_run)
     report = RelationshipReport(dry_run=dry_run)
     tabs = spreadsheet.read([REQUESTS, MATCHES, SESSIONS])
     if tabs.get(MATCHES) is None:
@@ -263,6 +267,7 @@ def run_relationship(
         now,
         report,
         stamp,
+        secret,
     )
     report.invites = [invite for _, invite in plans]
     if dry_run:
@@ -303,6 +308,7 @@ def _plan(
     now: dt.datetime,
     report: RelationshipReport,
     stamp: str,
+    secret: bytes | None = None,
 ) -> list[tuple[Booking, Invite]]:
     """Find each booking's slot and build its invite; note the ones without a time."""
     todo = []
@@ -376,6 +382,9 @@ def _plan(
             number=booking.number,
             sessions=terms.sessions,
             final=is_final(booking.number, slot.start, terms),
+            checkin_links=checkin_links(config, secret, booking.match_id, booking.number)
+            if secret
+            else {},
         )
         plans.append((booking, dataclasses.replace(invite, event_id=booking.event_id)))
     return plans

@@ -16,13 +16,14 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from mentorship.config import load_config
 from mentorship.errors import MentorshipError, ProblemsFound
 from mentorship.site.generate import finished_files
 from mentorship.site.links import symlink_problems
-from mentorship.site.pages import DIRECTORY_URI, MentorSite
+from mentorship.site.pages import DIRECTORY_URI, NUMBERS_URI, MentorSite
 from mentorship.site.search import add_to_search_index
 
 log = logging.getLogger("mkdocs.hooks.mentorship")
@@ -67,6 +68,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     """Add the directory, one page per mentor (kept out of the nav) and their assets."""
     assert _site is not None
     for generated in finished_files(_site, use_directory_urls=config.use_directory_urls):
+        # The numbers page is kept out of the nav here too and added at its end by on_nav, so
+        # mkdocs.yml's nav need not name a page that exists only when it is switched on.
         is_mentor_page = generated.src_uri != DIRECTORY_URI and _site.owns(generated.src_uri)
         inclusion = InclusionLevel.NOT_IN_NAV if is_mentor_page else InclusionLevel.UNDEFINED
         if generated.source is not None:
@@ -82,6 +85,18 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     accepting = sum(1 for m in _site.mentors if m.accepting)
     log.info(f"Mentor directory: {len(_site.mentors)} mentors, {accepting} accepting mentees")
     return files
+
+
+def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+    """Put the "Programme in numbers" page, when switched on, at the end of the nav."""
+    file = files.get_file_from_path(NUMBERS_URI)
+    if _site is None or not _site.numbers_page or file is None:
+        return nav
+    page = file.page if isinstance(file.page, Page) else Page(None, file, config)
+    if page not in nav.pages:
+        nav.items.append(page)
+        nav.pages.append(page)
+    return nav
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:

@@ -18,6 +18,9 @@ from pathlib import Path
 from ..config import Config, load_config
 from ..errors import Problem, ProblemsFound
 from ..open_places import read_status, shown_accepting
+from ..outcomes.figures_file import read_figures
+from ..outcomes.page import TITLE as NUMBERS_TITLE
+from ..outcomes.page import numbers_html
 from ..profiles import Taxonomy, load_profiles
 from ..profiles.models import Mentor
 from .avatars import avatar_svg
@@ -28,6 +31,8 @@ from .render import Renderer, edit_url
 from .search import search_entries
 
 DIRECTORY_URI = "mentors/index.md"
+# The optional "Programme in numbers" page (`numbers_page = true`), from the figures file.
+NUMBERS_URI = "numbers.md"
 ASSETS = "assets/mentorship"
 INDEX_URI = f"{ASSETS}/directory-index.json"
 STATIC_FILES = ("mentors.css", "directory.js", "mentor.js")
@@ -108,6 +113,9 @@ class MentorSite:
             p for p in self.listings.values() if p.industry is not None and p.number == 1
         ]
         self.templates_dir = templates_dir
+        # Read once per build; None when the page is off or the file is not there yet.
+        self.numbers_page = config.numbers_page
+        self.figures = read_figures(config.figures_path) if config.numbers_page else None
         self.photos: dict[str, Path] = {}
         avatar_url: dict[str, str] = {}
         for mentor in self.mentors:
@@ -202,6 +210,10 @@ class MentorSite:
                 mentor.name, hide=("toc",), search=False, edit_url=self.edit_url(uri) or ""
             )
             out.append(GeneratedFile(uri, content=page))
+        if self.numbers_page:
+            out.append(
+                GeneratedFile(NUMBERS_URI, content=_front_matter(NUMBERS_TITLE, hide=("toc",)))
+            )
         for uri, path in self.photos.items():
             out.append(GeneratedFile(uri, source=path))
         for mentor in self.mentors:
@@ -212,10 +224,16 @@ class MentorSite:
 
     def owns(self, src_uri: str) -> bool:
         """Whether `src_uri` is a page this site generates."""
-        return src_uri in self.listings or src_uri in self.by_uri
+        return (
+            src_uri in self.listings
+            or src_uri in self.by_uri
+            or (self.numbers_page and src_uri == NUMBERS_URI)
+        )
 
     def page_html(self, src_uri: str, root: str) -> str:
         """The HTML of a generated page; `root` is the relative URL of the site root."""
+        if self.numbers_page and src_uri == NUMBERS_URI:
+            return numbers_html(self.figures)
         listing: Listing | None = self.listings.get(src_uri)
         if listing is not None:
             return self.renderer.directory(

@@ -25,8 +25,9 @@ from typing import Any
 import yaml
 
 from ..errors import ConfigError
+from ..outcomes.page import TITLE as NUMBERS_TITLE
 from .generate import finished_files
-from .pages import MentorSite
+from .pages import NUMBERS_URI, MentorSite
 
 # Overrides of Material partials that Zensical's theme does not need: its search partial
 # already names its dialog (the reason for ours), and Material's search form would replace
@@ -45,6 +46,8 @@ class SiteSettings:
     repo_url: str = ""
     edit_uri: str = ""
     use_directory_urls: bool = True
+    # mkdocs.yml's explicit nav (None: the engine builds one from the files).
+    nav: list[Any] | None = None
 
 
 class _Loader(yaml.SafeLoader):
@@ -71,6 +74,7 @@ def read_settings(config_file: Path) -> SiteSettings:
         repo_url=str(data.get("repo_url") or ""),
         edit_uri=str(data.get("edit_uri") or ""),
         use_directory_urls=data.get("use_directory_urls", True) is not False,
+        nav=data["nav"] if isinstance(data.get("nav"), list) else None,
     )
 
 
@@ -141,6 +145,11 @@ def stage(root: Path, dest: Path, *, config_file: str = CONFIG_NAME) -> Path:
         "docs_dir: docs",
         f"site_dir: {STAGED_SITE}",
     ]
+    listed = settings.nav is not None and NUMBERS_URI in yaml.safe_dump(settings.nav)
+    if site.numbers_page and settings.nav is not None and not listed:
+        # As the MkDocs hook's on_nav does: the numbers page goes at the end of the nav.
+        nav = [*settings.nav, {NUMBERS_TITLE: NUMBERS_URI}]
+        lines.append(yaml.safe_dump({"nav": nav}, allow_unicode=True, sort_keys=False).rstrip())
     if settings.custom_dir:
         _sync(dict(_tree(root / settings.custom_dir, MKDOCS_ONLY)), dest / "theme")
         lines += ["theme:", "  custom_dir: theme"]
