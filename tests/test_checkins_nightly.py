@@ -94,7 +94,10 @@ def test_the_nightly_applies_check_ins_and_reports_counts_in_public(project: Pat
     one = sessions[f"{first['match_id']}/1"]
     assert (one["status"], one["mentor_said"], one["student_useful"]) == ("held", "held", "5")
     assert one["mentor_comment"] == PRIVATE
-    assert sessions[f"{second['match_id']}/1"]["status"] == "moved"
+    # "Postponed" is moved: the relationship stage books that session again the same night,
+    # and the new booking starts without the earlier booking's check-ins.
+    moved = sessions[f"{second['match_id']}/1"]
+    assert (moved["status"], moved["attempt"], moved["mentor_said"]) == ("scheduled", "1", "")
     assert sessions[f"{third['match_id']}/1"]["status"] == "scheduled"
     public = result.stdout
     assert "### Check-ins" in public
@@ -109,7 +112,8 @@ def test_the_nightly_applies_check_ins_and_reports_counts_in_public(project: Pat
     responses = (project / ".ledger" / f"{TAB}.csv").read_bytes()
     again = run(project, "nightly", "--now", LATER)
     assert again.returncode == 0, again.stderr
-    assert "- Applied: 0" in again.stdout and "- Unchanged: 3" in again.stdout
+    assert "- Applied: 0" in again.stdout and "- Unchanged: 2" in again.stdout
+    assert "- About an earlier booking: 1" in again.stdout  # the moved session, booked again
     dry = run(project, "nightly", "--dry-run", "--now", LATER)
     assert dry.returncode == 0, dry.stderr
     assert "### Check-ins" in dry.stdout
