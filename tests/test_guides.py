@@ -90,8 +90,8 @@ def test_every_setting_the_setup_guide_shows_is_a_real_key():
                 cfg.CalendarConfig,
                 cfg.ScheduleConfig,
                 cfg.MessagesConfig,
-                cfg.RelationshipConfig,
                 cfg.CheckinConfig,
+                cfg.RelationshipConfig,
             )
             for f in dataclasses.fields(kind)
         }

@@ -213,8 +213,8 @@ class Config:
     calendar: CalendarConfig = field(default_factory=CalendarConfig)
     messages: MessagesConfig = field(default_factory=MessagesConfig)
     roster: RosterConfig = field(default_factory=RosterConfig)
-    relationship: RelationshipConfig = field(default_factory=RelationshipConfig)
     checkin: CheckinConfig = field(default_factory=CheckinConfig)
+    relationship: RelationshipConfig = field(default_factory=RelationshipConfig)
 
     @property
     def local_path(self) -> Path:
@@ -285,8 +285,8 @@ def parse_config(table: dict[str, Any], root: Path) -> Config:
     calendar = _build(CalendarConfig, table.pop("calendar", {}), f"{where}.calendar")
     messages = _messages(table.pop("messages", {}), f"{where}.messages")
     roster = _build(RosterConfig, table.pop("roster", {}), f"{where}.roster")
-    relationship = _relationship(table.pop("relationship", {}), f"{where}.relationship")
     checkin = _checkin(table.pop("checkin", {}), f"{where}.checkin")
+    relationship = _relationship(table.pop("relationship", {}), f"{where}.relationship")
     questions = table.pop("questions", {})
     if not isinstance(questions, dict) or not all(isinstance(v, str) for v in questions.values()):
         raise ConfigError(f"{where}.questions must map field names to question titles (strings).")
@@ -329,25 +329,9 @@ def parse_config(table: dict[str, Any], root: Path) -> Config:
         calendar=calendar,
         messages=messages,
         roster=roster,
-        relationship=relationship,
         checkin=checkin,
+        relationship=relationship,
     )
-
-
-def _relationship(table: Any, where: str) -> RelationshipConfig:
-    config = _build(RelationshipConfig, table, where)
-    for name in ("sessions", "cadence_weeks", "quiet_days"):
-        if getattr(config, name) < 1:
-            raise ConfigError(f"{where}.{name} must be at least 1, not {getattr(config, name)}.")
-    if config.term_end.strip():
-        try:
-            dt.date.fromisoformat(config.term_end.strip())
-        except ValueError:
-            raise ConfigError(
-                f'{where}.term_end must be a date like "2026-12-19" (the term\'s last day), '
-                f'or "" for none, not {config.term_end!r}.'
-            ) from None
-    return config
 
 
 def _checkin(table: Any, where: str) -> CheckinConfig:
@@ -377,6 +361,22 @@ def _checkin(table: Any, where: str) -> CheckinConfig:
             '"entry.<digits>" into code_entry (the setup guide shows how).'
         )
     return dataclasses.replace(config, questions={**CHECKIN_QUESTIONS, **questions})
+
+
+def _relationship(table: Any, where: str) -> RelationshipConfig:
+    config = _build(RelationshipConfig, table, where)
+    for name in ("sessions", "cadence_weeks", "quiet_days"):
+        if getattr(config, name) < 1:
+            raise ConfigError(f"{where}.{name} must be at least 1, not {getattr(config, name)}.")
+    if config.term_end.strip():
+        try:
+            dt.date.fromisoformat(config.term_end.strip())
+        except ValueError:
+            raise ConfigError(
+                f'{where}.term_end must be a date like "2026-12-19" (the term\'s last day), '
+                f'or "" for none, not {config.term_end!r}.'
+            ) from None
+    return config
 
 
 def _messages(table: Any, where: str) -> MessagesConfig:

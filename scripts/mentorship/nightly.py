@@ -1,5 +1,5 @@
-"""The nightly run: lock → sync → match → invite → check-ins → follow-ups → messages → unlock,
-and a Markdown report for staff.
+"""The nightly run: lock → sync → match → invite → check-ins → relationship → messages → unlock,
+and reports.
 
 Each stage reads what the previous one wrote to the ledger and writes its own result back, so
 the run is safe by construction:
@@ -148,7 +148,7 @@ def run_nightly(
         report.invites = run_invites(spreadsheet, calendar, reachable, config, now)
         lock.refresh(lock_now())
         report.checkins = run_checkins(spreadsheet, config, now)
-        # Follow-ups read the answers the check-ins just wrote (no heartbeat of their own).
+        lock.refresh(lock_now())
         report.relationship = run_relationship(spreadsheet, calendar, reachable, config, now)
         if mailer is not None:
             lock.refresh(lock_now())

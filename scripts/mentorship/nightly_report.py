@@ -58,8 +58,8 @@ class NightlyReport:
     match: MatchReport | None = None
     invites: InviteReport | None = None
     messages: MessagesReport | None = None
-    relationship: RelationshipReport | None = None
     checkins: CheckinReport | None = None
+    relationship: RelationshipReport | None = None
     stale: list[StaleProfile] = field(default_factory=list)
     profile_problems: int = 0
     lock_note: str = ""
@@ -266,10 +266,10 @@ class NightlyReport:
             lines += self._invite_table()
             lines += [f"- {line}" for line in self.invites.summary()]
             lines.append("")
-        if self.relationship:
-            lines += self.relationship.private_lines()
         if self.checkins and self.checkins.enabled:
             lines += [self.checkins.private_markdown(), ""]
+        if self.relationship:
+            lines += self.relationship.private_lines()
         if self.messages:
             lines += [self.messages.private_markdown(), ""]
         return "\n".join(lines).rstrip() + "\n"

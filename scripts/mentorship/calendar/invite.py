@@ -26,8 +26,8 @@ REMINDERS: tuple[tuple[str, int], ...] = (("email", 24 * 60), ("popup", 30))
 """(method, minutes before the start): an email the day before and a pop-up half an hour before."""
 
 MAX_GOALS_CHARS = 1500
-FINAL_NOTE = "This is your last session; the check-in after it is the wrap-up."
 _CHECKIN_LABELS = {"mentor": "Mentor's check-in", "student": "Student's check-in"}
+FINAL_NOTE = "This is your last session; the check-in after it is the wrap-up."
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
@@ -224,7 +224,12 @@ def describe(
         if checklist:
             lines.append(f"- Mentor's checklist: {checklist}")
     if checkin_links:
-        lines += ["", "After the session, tell us how it went (two minutes, private to the team)"]
+        heading = (
+            "After this last session, the wrap-up: tell us how the mentoring went"
+            if final
+            else "After the session, tell us how it went"
+        )
+        lines += ["", f"{heading} (two minutes, private to the team)"]
         for role in ("mentor", "student"):
             if checkin_links.get(role):
                 lines.append(f"- {_CHECKIN_LABELS[role]}: {checkin_links[role]}")

@@ -332,6 +332,8 @@ def _plan(
             slot=slot,
             calendar=config.calendar,
             topics=split_list(request["topics"]),
+            sessions=config.relationship.sessions,
+            final=config.relationship.sessions == 1,
             checkin_links=checkin_links(config, secret, match_id, 1) if secret else {},
         )
         if attempt(record):

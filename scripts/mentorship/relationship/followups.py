@@ -477,11 +477,6 @@ def record_booking(
     }
     if booking.row is None or own_note(booking.row["note"]):
         cells["note"] = ""
-    if booking.attempt > 0:
-        # The check-ins were about the earlier booking; this attempt starts with none.
-        for side in ("mentor", "student"):
-            for name in ("said", "useful", "progress", "continue", "comment", "at"):
-                cells[f"{side}_{name}"] = ""
     if booking.row is None:
         booking.row = sessions.append(
             {

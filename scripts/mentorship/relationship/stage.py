@@ -210,7 +210,7 @@ def run_relationship(
     except ValueError as exc:
         raise ConfigError(f"[tool.mentorship.schedule]: {exc}.") from None
     terms = Terms.of(config.relationship, rules)
-    # Each follow-up invite carries that session's check-in links (when check-ins are on).
+    # Follow-up invites carry check-in links too; a missing secret stops before anything is sent.
     secret = checkin_secret(config, create=not dry_run)
     report = RelationshipReport(dry_run=dry_run)
     tabs = spreadsheet.read([REQUESTS, MATCHES, SESSIONS])
