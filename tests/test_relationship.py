@@ -20,6 +20,7 @@ from mentorship.config import parse_config
 from mentorship.errors import ConfigError
 from mentorship.ledger import MATCHES, SESSIONS
 
+from tests.checkin_support import with_checkins
 from tests.fake_google import FakeGoogle
 from tests.lifecycle_project import Project, make, night
 from tests.nightly_run import run, start
@@ -319,3 +320,14 @@ def test_the_follow_up_decisions_import_no_io_library():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "[]", result.stdout + result.stderr
+
+
+def test_a_follow_up_invite_carries_that_sessions_check_in_links(tmp_path: Path):
+    project = make(tmp_path / "p", "local", 1, approval="auto")
+    with_checkins(project.root)
+    project.nightly(1)
+    project.nightly(4)
+    match_id = only(project.matches())["match_id"]
+    text = description(project, session(project, 2)["event_id"])
+    assert "Student's check-in" in text and "Mentor's check-in" in text
+    assert f"{match_id}%2F2%2F" in text and f"{match_id}%2F1%2F" not in text  # URL-encoded
